@@ -1,0 +1,41 @@
+# Each target creates and uses the local .venv; nothing needs to be installed beforehand.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST_FLAGS ?= -q
+
+.PHONY: install demo test lint format bench record clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,examples]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(PY) examples/quickstart.py
+
+test: $(VENV)/.installed
+	$(PY) -m pytest --record-mode=none --block-network --allowed-hosts=127.0.0.1,localhost,::1 $(PYTEST_FLAGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy --strict langchain_onerouter_audio
+
+format: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# Re-record every cassette against the API named by ONEROUTER_BASE_URL with ONEROUTER_API_KEY.
+record: $(VENV)/.installed
+	$(PY) -m pytest --record-mode=rewrite -m vcr $(PYTEST_FLAGS)
+
+bench: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache

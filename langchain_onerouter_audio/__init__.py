@@ -1,0 +1,108 @@
+"""LangChain integration for OneRouter's Universal Audio API.
+
+Text-to-speech, transcription and translation into English, as a typed client, LangChain
+tools, a toolkit, a transcript document loader and a blob parser. Heavy parts are imported
+on first use so ``import langchain_onerouter_audio`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langchain_onerouter_audio.client import OneRouterAudioClient
+    from langchain_onerouter_audio.document_loaders import OneRouterTranscriptLoader
+    from langchain_onerouter_audio.errors import (
+        OneRouterAPIError,
+        OneRouterAuthenticationError,
+        OneRouterBadRequestError,
+        OneRouterConflictError,
+        OneRouterConnectionError,
+        OneRouterError,
+        OneRouterInputError,
+        OneRouterNotFoundError,
+        OneRouterPayloadTooLargeError,
+        OneRouterPermissionError,
+        OneRouterRateLimitError,
+        OneRouterResponseError,
+        OneRouterServerError,
+        OneRouterTimeoutError,
+    )
+    from langchain_onerouter_audio.models import (
+        Segment,
+        Transcription,
+        TranscriptionDiarized,
+        TranscriptionVerbose,
+        Usage,
+        UsageDuration,
+        UsageTokens,
+        Word,
+    )
+    from langchain_onerouter_audio.parsers import OneRouterAudioParser
+    from langchain_onerouter_audio.synthesizer import OneRouterSpeechSynthesizer
+    from langchain_onerouter_audio.toolkits import OneRouterAudioToolkit
+    from langchain_onerouter_audio.tools import (
+        OneRouterTextToSpeechTool,
+        OneRouterTranscriptionTool,
+        OneRouterTranslationTool,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "OneRouterAudioClient": "client",
+    "OneRouterTextToSpeechTool": "tools",
+    "OneRouterTranscriptionTool": "tools",
+    "OneRouterTranslationTool": "tools",
+    "OneRouterAudioToolkit": "toolkits",
+    "OneRouterTranscriptLoader": "document_loaders",
+    "OneRouterAudioParser": "parsers",
+    "OneRouterSpeechSynthesizer": "synthesizer",
+    **{
+        name: "errors"
+        for name in (
+            "OneRouterAPIError",
+            "OneRouterAuthenticationError",
+            "OneRouterBadRequestError",
+            "OneRouterConflictError",
+            "OneRouterConnectionError",
+            "OneRouterError",
+            "OneRouterInputError",
+            "OneRouterNotFoundError",
+            "OneRouterPayloadTooLargeError",
+            "OneRouterPermissionError",
+            "OneRouterRateLimitError",
+            "OneRouterResponseError",
+            "OneRouterServerError",
+            "OneRouterTimeoutError",
+        )
+    },
+    **{
+        name: "models"
+        for name in (
+            "Segment",
+            "Transcription",
+            "TranscriptionDiarized",
+            "TranscriptionVerbose",
+            "Usage",
+            "UsageDuration",
+            "UsageTokens",
+            "Word",
+        )
+    },
+}
+
+__all__ = sorted(_EXPORTS)
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -1,0 +1,198 @@
+"""Local files: sandboxed path resolution, audio checks and atomic writes.
+
+Paths may come from a model, so they are untrusted: they are resolved inside a root folder
+and anything that escapes it (``..``, absolute paths elsewhere, symlinks out) is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Union
+
+from langchain_onerouter_audio.errors import OneRouterInputError
+from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES, UPLOAD_FORMATS
+
+__all__ = [
+    "AudioInput",
+    "UploadFile",
+    "atomic_output",
+    "check_audio_bytes",
+    "check_audio_file",
+    "resolve_inside",
+    "sniff_audio_format",
+]
+
+_SNIFF_BYTES = 16
+
+
+def resolve_inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path:
+    """Resolve ``path`` (relative to ``root``) and refuse it if it leaves ``root``."""
+    raw = os.fspath(path)
+    if not raw.strip():
+        raise OneRouterInputError("The file path is empty. Give the path of an audio file.")
+    if "\x00" in raw:
+        raise OneRouterInputError("The file path contains a NUL character; it is not valid.")
+    base = Path(root).expanduser().resolve()
+    candidate = (base / raw).resolve()  # follows symlinks, so a link out of root is caught
+    if candidate != base and base not in candidate.parents:
+        raise OneRouterInputError(
+            f"The path {raw!r} is outside the allowed folder. Use a path inside {str(base)!r}."
+        )
+    return candidate
+
+
+def sniff_audio_format(head: bytes) -> str | None:
+    """Name the container that the first bytes of a file belong to, or None."""
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return "mp3"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "wav"
+    if head.startswith(b"fLaC"):
+        return "flac"
+    if head.startswith(b"OggS"):
+        return "ogg"
+    if head.startswith(b"\x1aE\xdf\xa3"):
+        return "webm"
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    if head.startswith(b"\x00\x00\x01\xba") or head.startswith(b"\x00\x00\x01\xb3"):
+        return "mpeg"
+    return None
+
+
+def _extension(name: str) -> str:
+    return Path(name).suffix.lower().lstrip(".")
+
+
+def check_audio_bytes(
+    name: str, head: bytes, size: int, *, max_bytes: int = MAX_UPLOAD_BYTES
+) -> None:
+    """Refuse an upload that is empty, too large, of an unsupported type or not audio."""
+    extension = _extension(name)
+    if extension not in UPLOAD_FORMATS:
+        found = sniff_audio_format(head)
+        suffix = f" Its bytes look like {found}; rename it with that extension." if found else ""
+        raise OneRouterInputError(
+            f"{name!r} has an unsupported extension {('.' + extension) if extension else '(none)'}."
+            f" Supported: {', '.join(UPLOAD_FORMATS)}.{suffix}"
+        )
+    if size == 0:
+        raise OneRouterInputError(f"{name!r} is empty (0 bytes). Give a file that holds audio.")
+    if size > max_bytes:
+        raise OneRouterInputError(
+            f"{name!r} is {size:,} bytes; the upload limit is {max_bytes:,} bytes. "
+            "Send a shorter recording or split it (OneRouterTranscriptLoader splits long audio)."
+        )
+    if sniff_audio_format(head) is None:
+        raise OneRouterInputError(
+            f"{name!r} does not look like audio: its first bytes match no supported format "
+            f"({', '.join(UPLOAD_FORMATS)}). The file may be corrupt."
+        )
+
+
+def check_audio_file(path: Path, *, max_bytes: int = MAX_UPLOAD_BYTES) -> int:
+    """Check a local audio file before upload; return its size in bytes."""
+    if not path.exists():
+        raise OneRouterInputError(f"No file at {str(path)!r}. Check the path and try again.")
+    if not path.is_file():
+        raise OneRouterInputError(f"{str(path)!r} is not a regular file. Give an audio file.")
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    check_audio_bytes(path.name, head, size, max_bytes=max_bytes)
+    return size
+
+
+def _rename_no_clobber(temp_name: str, target: Path) -> None:
+    try:
+        os.link(temp_name, target)  # atomic, and fails if target appeared meanwhile
+    except FileExistsError:
+        raise OneRouterInputError(
+            f"{str(target)!r} already exists; pass overwrite=True to replace it."
+        ) from None
+    except OSError:  # file systems without hard links
+        if target.exists():
+            raise
+        os.replace(temp_name, target)
+        return
+    os.unlink(temp_name)
+
+
+@contextlib.contextmanager
+def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO]:
+    """Write to a temporary file beside ``target`` and rename it into place on success.
+
+    On any error the temporary file is removed, so ``target`` is either complete or absent.
+    """
+    if target.exists() and not overwrite:
+        raise OneRouterInputError(
+            f"{str(target)!r} already exists; pass overwrite=True to replace it."
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(temp_name, target)
+        else:
+            _rename_no_clobber(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+
+
+_MIME_TYPES = {
+    "flac": "audio/flac",
+    "mp3": "audio/mpeg",
+    "mp4": "audio/mp4",
+    "mpeg": "audio/mpeg",
+    "mpga": "audio/mpeg",
+    "m4a": "audio/mp4",
+    "ogg": "audio/ogg",
+    "wav": "audio/wav",
+    "webm": "audio/webm",
+}
+
+AudioInput = Union[str, "os.PathLike[str]", tuple[str, bytes]]
+
+
+@dataclass(frozen=True)
+class UploadFile:
+    """A checked upload: a file on disk (streamed) or named bytes in memory."""
+
+    name: str
+    size: int
+    path: Path | None = None
+    content: bytes | None = None
+
+    @property
+    def mime_type(self) -> str:
+        """Content type sent with the file part."""
+        return _MIME_TYPES.get(_extension(self.name), "application/octet-stream")
+
+    @classmethod
+    def from_input(cls, file: AudioInput, *, max_bytes: int = MAX_UPLOAD_BYTES) -> UploadFile:
+        """Check ``file`` (a path, or a ``(filename, bytes)`` pair) before anything is sent."""
+        if isinstance(file, tuple):
+            name, content = file
+            check_audio_bytes(name, content[:_SNIFF_BYTES], len(content), max_bytes=max_bytes)
+            return cls(name=Path(name).name, size=len(content), content=content)
+        path = Path(file).expanduser()
+        size = check_audio_file(path, max_bytes=max_bytes)
+        return cls(name=path.name, size=size, path=path)
+
+    def open(self) -> BinaryIO:
+        """A fresh stream over the content, for one attempt."""
+        if self.path is not None:
+            return self.path.open("rb")
+        return io.BytesIO(self.content or b"")

@@ -1,0 +1,122 @@
+"""Retry policy: which failures are retried, and how long to wait between attempts.
+
+Backoff is exponential with jitter and honours ``Retry-After`` / ``retry-after-ms``, as the
+OpenAI SDK does. Sleep and clock are injectable so tests never really wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+)
+
+from langchain_onerouter_audio.errors import OneRouterAPIError, OneRouterConnectionError
+
+__all__ = ["RETRYABLE_STATUSES", "RetryPolicy", "is_retryable", "parse_retry_after"]
+
+logger = logging.getLogger("langchain_onerouter_audio")
+
+RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+def is_retryable(error: BaseException) -> bool:
+    """Connection failures and transient statuses are retried; other errors are final."""
+    if isinstance(error, OneRouterAPIError):
+        return error.status_code in RETRYABLE_STATUSES
+    return isinstance(error, OneRouterConnectionError)
+
+
+def parse_retry_after(headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds the server asked us to wait, from ``retry-after-ms`` or ``retry-after``."""
+    milliseconds = headers.get("retry-after-ms")
+    if milliseconds:
+        try:
+            return max(float(milliseconds) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - now, 0.0)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry. ``max_retries=2`` means up to three attempts."""
+
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+    sleep: Callable[[float], None] = time.sleep
+    async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    clock: Callable[[], float] = time.time
+    jitter: Callable[[], float] = field(default=random.random)
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+
+    def delay(self, attempt: int, error: BaseException | None) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None and 0 <= retry_after <= self.max_retry_after:
+            return float(retry_after)
+        backoff = min(self.initial_delay * 2 ** (attempt - 1), self.max_delay)
+        return backoff * (1.0 - 0.25 * self.jitter())
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        return self.delay(state.attempt_number, error)
+
+    def _log(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        logger.info(
+            "Attempt %d failed (%s); retrying in %.2f s",
+            state.attempt_number,
+            type(error).__name__,
+            wait,
+        )
+
+    def retrying(self) -> Retrying:
+        """A tenacity controller for sync calls."""
+        return Retrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(is_retryable),
+            sleep=self.sleep,
+            before_sleep=self._log,
+            reraise=True,
+        )
+
+    def async_retrying(self) -> AsyncRetrying:
+        """A tenacity controller for async calls."""
+        return AsyncRetrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(is_retryable),
+            sleep=self.async_sleep,
+            before_sleep=self._log,
+            reraise=True,
+        )

@@ -1,0 +1,528 @@
+"""OneRouterAudioClient: one typed request per call, sync and async.
+
+Each client owns one ``httpx.Client`` and one ``httpx.AsyncClient`` (created on first use),
+reused for every call so connections are pooled. Uploads stream from disk, downloads stream
+to disk, and every failure surfaces as a typed :class:`OneRouterError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, BinaryIO, Literal, TypedDict, overload
+
+import httpx
+from pydantic import SecretStr
+from typing_extensions import Self, Unpack
+
+from langchain_onerouter_audio._files import AudioInput, UploadFile, atomic_output
+from langchain_onerouter_audio._params import (
+    TranscriptionOptions,
+    TranslationOptions,
+    speech_payload,
+    transcription_fields,
+    translation_fields,
+)
+from langchain_onerouter_audio._responses import TranscriptResult, parse_transcript
+from langchain_onerouter_audio._retry import RetryPolicy, parse_retry_after
+from langchain_onerouter_audio._sse import SseAudioWriter
+from langchain_onerouter_audio.errors import (
+    OneRouterConnectionError,
+    OneRouterError,
+    OneRouterTimeoutError,
+    status_error,
+)
+from langchain_onerouter_audio.models import (
+    DEFAULT_BASE_URL,
+    MAX_UPLOAD_BYTES,
+    AudioFormat,
+    Transcription,
+    TranscriptionDiarized,
+    TranscriptionVerbose,
+)
+
+__all__ = ["DEFAULT_TIMEOUT", "OneRouterAudioClient", "SpeechOptions"]
+
+logger = logging.getLogger("langchain_onerouter_audio")
+
+DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
+_VERSION = "0.1.0"
+
+RequestFactory = Callable[[httpx.Client | httpx.AsyncClient], contextlib.AbstractContextManager[httpx.Request]]
+
+
+class SpeechOptions(TypedDict, total=False):
+    """Optional fields of a speech request."""
+
+    model: str
+    voice: str
+    instructions: str | None
+    response_format: AudioFormat
+    speed: float | None
+    stream_format: Literal["sse", "audio"] | None
+
+
+@contextlib.contextmanager
+def _transport_errors(attempt: int) -> Iterator[None]:
+    """Turn httpx's network exceptions into this package's typed errors."""
+    try:
+        yield
+    except httpx.TimeoutException as error:
+        raise OneRouterTimeoutError(
+            f"The request timed out ({type(error).__name__}) after {attempt} attempt(s). "
+            "Raise `timeout`, or try again later.",
+            attempts=attempt,
+        ) from error
+    except httpx.TransportError as error:
+        raise OneRouterConnectionError(
+            f"Connection to the audio API failed ({type(error).__name__}: {error}) after "
+            f"{attempt} attempt(s). Check the network and `base_url`.",
+            attempts=attempt,
+        ) from error
+
+
+@contextlib.contextmanager
+def _sink(target: Path | None, overwrite: bool, sse: bool) -> Iterator[Any]:
+    """Where a response body goes: memory, or a file written atomically."""
+    if target is None:
+        buffer = io.BytesIO()
+        yield SseAudioWriter(buffer) if sse else buffer
+        return
+    with atomic_output(target, overwrite=overwrite) as handle:
+        yield SseAudioWriter(handle) if sse else handle
+
+
+class OneRouterAudioClient:
+    """Typed client for OneRouter's Universal Audio API (any OpenAI-compatible audio API).
+
+    Settings come from arguments first, then ``ONEROUTER_API_KEY`` and ``ONEROUTER_BASE_URL``.
+    Use it as a context manager (``with`` / ``async with``), or call ``close`` / ``aclose``.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get("ONEROUTER_API_KEY")
+        secret = key if isinstance(key, SecretStr) else SecretStr(key or "")
+        if not secret.get_secret_value().strip():
+            raise OneRouterError(
+                "No API key. Set ONEROUTER_API_KEY or pass api_key= to OneRouterAudioClient."
+            )
+        self.api_key = secret
+        self.base_url = (
+            base_url or os.environ.get("ONEROUTER_BASE_URL") or DEFAULT_BASE_URL
+        ).rstrip("/")
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self.max_upload_bytes = max_upload_bytes
+        self._default_headers = dict(default_headers or {})
+        self._http_client = http_client
+        self._http_async_client = http_async_client
+        self._owns_sync = http_client is None
+        self._owns_async = http_async_client is None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def max_retries(self) -> int:
+        """Retries after the first attempt for transient failures."""
+        return self.retry_policy.max_retries
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, "
+            f"max_retries={self.max_retries}, timeout={self.timeout.read})"
+        )
+
+    # -- connection management
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            **self._default_headers,
+            "Authorization": f"Bearer {self.api_key.get_secret_value()}",
+            "User-Agent": f"langchain-onerouter-audio/{_VERSION}",
+        }
+
+    def _sync_client(self) -> httpx.Client:
+        with self._lock:
+            if self._http_client is None:
+                self._http_client = httpx.Client(timeout=self.timeout)
+            return self._http_client
+
+    def _async_client(self) -> httpx.AsyncClient:
+        # An AsyncClient's pool belongs to the loop it ran on; a new loop needs a new client.
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._http_async_client is None or (
+                self._owns_async and self._async_loop is not loop
+            ):
+                self._http_async_client = httpx.AsyncClient(timeout=self.timeout)
+                self._async_loop = loop
+            return self._http_async_client
+
+    def close(self) -> None:
+        """Close the sync connection pool (a client passed in by the caller stays open)."""
+        if self._http_client is not None and self._owns_sync:
+            self._http_client.close()
+            self._http_client = None
+
+    async def aclose(self) -> None:
+        """Close both connection pools (clients passed in by the caller stay open)."""
+        if self._http_async_client is not None and self._owns_async:
+            await self._http_async_client.aclose()
+            self._http_async_client = None
+        self.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    # -- request factories
+
+    def _json_request(self, path: str, payload: dict[str, Any]) -> RequestFactory:
+        @contextlib.contextmanager
+        def build(client: httpx.Client | httpx.AsyncClient) -> Iterator[httpx.Request]:
+            yield client.build_request(
+                "POST", self.base_url + path, json=payload, headers=self._headers()
+            )
+
+        return build
+
+    def _upload_request(
+        self, path: str, upload: UploadFile, fields: list[tuple[str, str]]
+    ) -> RequestFactory:
+        data: dict[str, list[str]] = {}
+        for name, value in fields:
+            data.setdefault(name, []).append(value)
+
+        @contextlib.contextmanager
+        def build(client: httpx.Client | httpx.AsyncClient) -> Iterator[httpx.Request]:
+            with upload.open() as stream:
+                yield client.build_request(
+                    "POST",
+                    self.base_url + path,
+                    data=data,
+                    files={"file": (upload.name, stream, upload.mime_type)},
+                    headers=self._headers(),
+                )
+
+        return build
+
+    def _raise_for_status(self, response: httpx.Response, attempt: int) -> None:
+        retry_after = parse_retry_after(response.headers, self.retry_policy.clock())
+        raise status_error(response, retry_after=retry_after, attempts=attempt)
+
+    # -- the two engines: identical steps, one blocking and one async
+
+    def _send(
+        self,
+        build: RequestFactory,
+        *,
+        target: Path | None = None,
+        overwrite: bool = False,
+        sse: bool = False,
+    ) -> bytes:
+        client = self._sync_client()
+        for attempt in self.retry_policy.retrying():
+            with attempt:
+                number = attempt.retry_state.attempt_number
+                with build(client) as request, _transport_errors(number):
+                    logger.debug("%s %s (attempt %d)", request.method, request.url, number)
+                    response = client.send(request, stream=True)
+                    try:
+                        if response.is_error:
+                            response.read()
+                            self._raise_for_status(response, number)
+                        with _sink(target, overwrite, sse) as out:
+                            for chunk in response.iter_bytes():
+                                out.write(chunk)
+                            return _value(out)
+                    finally:
+                        response.close()
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    async def _asend(
+        self,
+        build: RequestFactory,
+        *,
+        target: Path | None = None,
+        overwrite: bool = False,
+        sse: bool = False,
+    ) -> bytes:
+        client = self._async_client()
+        async for attempt in self.retry_policy.async_retrying():
+            with attempt:
+                number = attempt.retry_state.attempt_number
+                with build(client) as request, _transport_errors(number):
+                    logger.debug("%s %s (attempt %d)", request.method, request.url, number)
+                    response = await client.send(request, stream=True)
+                    try:
+                        if response.is_error:
+                            await response.aread()
+                            self._raise_for_status(response, number)
+                        with _sink(target, overwrite, sse) as out:
+                            async for chunk in response.aiter_bytes():
+                                out.write(chunk)
+                            return _value(out)
+                    finally:
+                        await response.aclose()
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    # -- speech
+
+    def speech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
+        """Synthesise ``text`` and return the audio bytes (mp3 unless ``response_format``)."""
+        payload = speech_payload(text, **options)
+        sse = payload.get("stream_format") == "sse"
+        return self._send(self._json_request("/audio/speech", payload), sse=sse)
+
+    async def aspeech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
+        """Async :meth:`speech`."""
+        payload = speech_payload(text, **options)
+        sse = payload.get("stream_format") == "sse"
+        return await self._asend(self._json_request("/audio/speech", payload), sse=sse)
+
+    def speech_to_file(
+        self,
+        path: str | os.PathLike[str],
+        text: str,
+        *,
+        overwrite: bool = False,
+        **options: Unpack[SpeechOptions],
+    ) -> Path:
+        """Stream synthesised audio into ``path`` atomically; return the path.
+
+        A failed call leaves no file at ``path`` and no temporary file behind.
+        """
+        payload = speech_payload(text, **options)
+        target = Path(path)
+        sse = payload.get("stream_format") == "sse"
+        build = self._json_request("/audio/speech", payload)
+        self._send(build, target=target, overwrite=overwrite, sse=sse)
+        return target
+
+    async def aspeech_to_file(
+        self,
+        path: str | os.PathLike[str],
+        text: str,
+        *,
+        overwrite: bool = False,
+        **options: Unpack[SpeechOptions],
+    ) -> Path:
+        """Async :meth:`speech_to_file`."""
+        payload = speech_payload(text, **options)
+        target = Path(path)
+        sse = payload.get("stream_format") == "sse"
+        build = self._json_request("/audio/speech", payload)
+        await self._asend(build, target=target, overwrite=overwrite, sse=sse)
+        return target
+
+    # -- transcription
+
+    def _transcript_request(
+        self, endpoint: str, file: AudioInput, fields: list[tuple[str, str]]
+    ) -> RequestFactory:
+        upload = UploadFile.from_input(file, max_bytes=self.max_upload_bytes)
+        return self._upload_request(endpoint, upload, fields)
+
+    @overload
+    def transcribe(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["json"] = "json",
+        **options: Unpack[TranscriptionOptions],
+    ) -> Transcription: ...
+    @overload
+    def transcribe(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["verbose_json"],
+        **options: Unpack[TranscriptionOptions],
+    ) -> TranscriptionVerbose: ...
+    @overload
+    def transcribe(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["diarized_json"],
+        **options: Unpack[TranscriptionOptions],
+    ) -> TranscriptionDiarized: ...
+    @overload
+    def transcribe(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["text", "srt", "vtt"],
+        **options: Unpack[TranscriptionOptions],
+    ) -> str: ...
+    def transcribe(
+        self,
+        file: AudioInput,
+        *,
+        response_format: str = "json",
+        **options: Unpack[TranscriptionOptions],
+    ) -> TranscriptResult:
+        """Transcribe audio in its own language.
+
+        ``file`` is a path (streamed from disk) or a ``(filename, bytes)`` pair. ``json`` gives
+        :class:`Transcription`, ``verbose_json`` :class:`TranscriptionVerbose` (segments,
+        words), ``diarized_json`` :class:`TranscriptionDiarized`; text, srt and vtt give ``str``.
+        """
+        fields = transcription_fields(response_format, **options)
+        build = self._transcript_request("/audio/transcriptions", file, fields)
+        return parse_transcript(response_format, self._send(build))
+
+    @overload
+    async def atranscribe(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["json"] = "json",
+        **options: Unpack[TranscriptionOptions],
+    ) -> Transcription: ...
+    @overload
+    async def atranscribe(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["verbose_json"],
+        **options: Unpack[TranscriptionOptions],
+    ) -> TranscriptionVerbose: ...
+    @overload
+    async def atranscribe(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["diarized_json"],
+        **options: Unpack[TranscriptionOptions],
+    ) -> TranscriptionDiarized: ...
+    @overload
+    async def atranscribe(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["text", "srt", "vtt"],
+        **options: Unpack[TranscriptionOptions],
+    ) -> str: ...
+    async def atranscribe(
+        self,
+        file: AudioInput,
+        *,
+        response_format: str = "json",
+        **options: Unpack[TranscriptionOptions],
+    ) -> TranscriptResult:
+        """Async :meth:`transcribe`."""
+        fields = transcription_fields(response_format, **options)
+        build = self._transcript_request("/audio/transcriptions", file, fields)
+        return parse_transcript(response_format, await self._asend(build))
+
+    # -- translation
+
+    @overload
+    def translate(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["json"] = "json",
+        **options: Unpack[TranslationOptions],
+    ) -> Transcription: ...
+    @overload
+    def translate(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["verbose_json"],
+        **options: Unpack[TranslationOptions],
+    ) -> TranscriptionVerbose: ...
+    @overload
+    def translate(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["text", "srt", "vtt"],
+        **options: Unpack[TranslationOptions],
+    ) -> str: ...
+    def translate(
+        self,
+        file: AudioInput,
+        *,
+        response_format: str = "json",
+        **options: Unpack[TranslationOptions],
+    ) -> TranscriptResult:
+        """Translate speech in any language into English text (same shapes as transcribe)."""
+        fields = translation_fields(response_format, **options)
+        build = self._transcript_request("/audio/translations", file, fields)
+        return parse_transcript(response_format, self._send(build))
+
+    @overload
+    async def atranslate(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["json"] = "json",
+        **options: Unpack[TranslationOptions],
+    ) -> Transcription: ...
+    @overload
+    async def atranslate(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["verbose_json"],
+        **options: Unpack[TranslationOptions],
+    ) -> TranscriptionVerbose: ...
+    @overload
+    async def atranslate(
+        self,
+        file: AudioInput,
+        *,
+        response_format: Literal["text", "srt", "vtt"],
+        **options: Unpack[TranslationOptions],
+    ) -> str: ...
+    async def atranslate(
+        self,
+        file: AudioInput,
+        *,
+        response_format: str = "json",
+        **options: Unpack[TranslationOptions],
+    ) -> TranscriptResult:
+        """Async :meth:`translate`."""
+        fields = translation_fields(response_format, **options)
+        build = self._transcript_request("/audio/translations", file, fields)
+        return parse_transcript(response_format, await self._asend(build))
+
+
+def _value(out: BinaryIO | SseAudioWriter) -> bytes:
+    """The collected body for in-memory sinks; empty when it went to a file."""
+    inner = out.out if isinstance(out, SseAudioWriter) else out
+    return inner.getvalue() if isinstance(inner, io.BytesIO) else b""

@@ -1,0 +1,76 @@
+"""Shared fixtures: VCR configuration and the audio clips used by the tests.
+
+Cassettes live in ``cassettes/<test module>/`` at the repository root. Requests are matched
+on method, path and query only, so a cassette recorded against any base URL replays here.
+Authorization headers and key-bearing values are filtered out before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+AUDIO = Path(__file__).resolve().parent / "fixtures" / "audio"
+CASSETTES = ROOT / "cassettes"
+
+# Replays need no real key; recording uses ONEROUTER_API_KEY / ONEROUTER_BASE_URL.
+REPLAY_KEY = "replay-key-not-secret"
+REPLAY_BASE_URL = "http://127.0.0.1:8765/v1"
+
+_SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "openai-api-key", "cookie", "set-cookie")
+
+
+def _scrub_request(request: Any) -> Any:
+    """Drop uploaded audio from recorded requests: it is large and already in fixtures/."""
+    content_type = request.headers.get("Content-Type", "") or request.headers.get("content-type", "")
+    if "multipart/form-data" in content_type:
+        request.body = b"<multipart audio upload omitted>"
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in _SECRET_HEADERS:
+            del headers[name]
+    return response
+
+
+@pytest.fixture(scope="session")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "filter_headers": [(name, None) for name in _SECRET_HEADERS],
+        "filter_query_parameters": [("api_key", None), ("key", None)],
+        "before_record_request": _scrub_request,
+        "before_record_response": _scrub_response,
+        "match_on": ["method", "path", "query"],
+        "decode_compressed_response": True,
+    }
+
+
+@pytest.fixture
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    return str(CASSETTES / request.module.__name__.split(".")[-1])
+
+
+@pytest.fixture
+def client_settings() -> dict[str, str]:
+    """Key and base URL: the real ones while recording, harmless stand-ins on replay."""
+    return {
+        "api_key": os.environ.get("ONEROUTER_API_KEY", REPLAY_KEY),
+        "base_url": os.environ.get("ONEROUTER_BASE_URL", REPLAY_BASE_URL),
+    }
+
+
+@pytest.fixture
+def audio_dir(tmp_path: Path) -> Iterator[Path]:
+    """A private copy of the clips, so tests may add, remove or break files freely."""
+    target = tmp_path / "audio"
+    shutil.copytree(AUDIO, target)
+    yield target
