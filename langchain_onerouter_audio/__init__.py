@@ -48,50 +48,78 @@ if TYPE_CHECKING:
         OneRouterTranslationTool,
     )
 
-_EXPORTS: dict[str, str] = {
-    "OneRouterAudioClient": "client",
-    "OneRouterTextToSpeechTool": "tools",
-    "OneRouterTranscriptionTool": "tools",
-    "OneRouterTranslationTool": "tools",
-    "OneRouterAudioToolkit": "toolkits",
-    "OneRouterTranscriptLoader": "document_loaders",
-    "OneRouterAudioParser": "parsers",
-    "OneRouterSpeechSynthesizer": "synthesizer",
-    **{
-        name: "errors"
-        for name in (
-            "OneRouterAPIError",
-            "OneRouterAuthenticationError",
-            "OneRouterBadRequestError",
-            "OneRouterConflictError",
-            "OneRouterConnectionError",
-            "OneRouterError",
-            "OneRouterInputError",
-            "OneRouterNotFoundError",
-            "OneRouterPayloadTooLargeError",
-            "OneRouterPermissionError",
-            "OneRouterRateLimitError",
-            "OneRouterResponseError",
-            "OneRouterServerError",
-            "OneRouterTimeoutError",
-        )
-    },
-    **{
-        name: "models"
-        for name in (
-            "Segment",
-            "Transcription",
-            "TranscriptionDiarized",
-            "TranscriptionVerbose",
-            "Usage",
-            "UsageDuration",
-            "UsageTokens",
-            "Word",
-        )
-    },
+_MODULE_EXPORTS: dict[str, tuple[str, ...]] = {
+    "client": ("OneRouterAudioClient",),
+    "tools": (
+        "OneRouterTextToSpeechTool",
+        "OneRouterTranscriptionTool",
+        "OneRouterTranslationTool",
+    ),
+    "toolkits": ("OneRouterAudioToolkit",),
+    "document_loaders": ("OneRouterTranscriptLoader",),
+    "parsers": ("OneRouterAudioParser",),
+    "synthesizer": ("OneRouterSpeechSynthesizer",),
+    "errors": (
+        "OneRouterAPIError",
+        "OneRouterAuthenticationError",
+        "OneRouterBadRequestError",
+        "OneRouterConflictError",
+        "OneRouterConnectionError",
+        "OneRouterError",
+        "OneRouterInputError",
+        "OneRouterNotFoundError",
+        "OneRouterPayloadTooLargeError",
+        "OneRouterPermissionError",
+        "OneRouterRateLimitError",
+        "OneRouterResponseError",
+        "OneRouterServerError",
+        "OneRouterTimeoutError",
+    ),
+    "models": (
+        "Segment",
+        "Transcription",
+        "TranscriptionDiarized",
+        "TranscriptionVerbose",
+        "Usage",
+        "UsageDuration",
+        "UsageTokens",
+        "Word",
+    ),
 }
+_EXPORTS = {name: module for module, names in _MODULE_EXPORTS.items() for name in names}
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "OneRouterAPIError",
+    "OneRouterAudioClient",
+    "OneRouterAudioParser",
+    "OneRouterAudioToolkit",
+    "OneRouterAuthenticationError",
+    "OneRouterBadRequestError",
+    "OneRouterConflictError",
+    "OneRouterConnectionError",
+    "OneRouterError",
+    "OneRouterInputError",
+    "OneRouterNotFoundError",
+    "OneRouterPayloadTooLargeError",
+    "OneRouterPermissionError",
+    "OneRouterRateLimitError",
+    "OneRouterResponseError",
+    "OneRouterServerError",
+    "OneRouterSpeechSynthesizer",
+    "OneRouterTextToSpeechTool",
+    "OneRouterTimeoutError",
+    "OneRouterTranscriptLoader",
+    "OneRouterTranscriptionTool",
+    "OneRouterTranslationTool",
+    "Segment",
+    "Transcription",
+    "TranscriptionDiarized",
+    "TranscriptionVerbose",
+    "Usage",
+    "UsageDuration",
+    "UsageTokens",
+    "Word",
+]
 __version__ = "0.1.0"
 
 

@@ -42,7 +42,8 @@ def resolve_inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -
     candidate = (base / raw).resolve()  # follows symlinks, so a link out of root is caught
     if candidate != base and base not in candidate.parents:
         raise OneRouterInputError(
-            f"The path {raw!r} is outside the allowed folder. Use a path inside {str(base)!r}."
+            f"The path {raw!r} is outside the allowed folder. Use a path relative to it, "
+            "without '..' and without links that lead out of it."
         )
     return candidate
 

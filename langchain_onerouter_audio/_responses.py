@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Union
-
 import pydantic
 
 from langchain_onerouter_audio.errors import OneRouterResponseError
@@ -15,7 +13,7 @@ from langchain_onerouter_audio.models import (
 
 __all__ = ["TranscriptResult", "parse_transcript"]
 
-TranscriptResult = Union[Transcription, TranscriptionVerbose, TranscriptionDiarized, str]
+TranscriptResult = Transcription | TranscriptionVerbose | TranscriptionDiarized | str
 
 _MODELS: dict[str, type[pydantic.BaseModel]] = {
     "json": Transcription,

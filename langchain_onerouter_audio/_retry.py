@@ -82,12 +82,12 @@ class RetryPolicy:
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None and 0 <= retry_after <= self.max_retry_after:
             return float(retry_after)
-        backoff = min(self.initial_delay * 2 ** (attempt - 1), self.max_delay)
+        backoff = min(self.initial_delay * 2.0 ** (attempt - 1), self.max_delay)
         return backoff * (1.0 - 0.25 * self.jitter())
 
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
-        return self.delay(state.attempt_number, error)
+        return float(self.delay(state.attempt_number, error))
 
     def _log(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None

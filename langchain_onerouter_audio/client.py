@@ -55,7 +55,9 @@ logger = logging.getLogger("langchain_onerouter_audio")
 DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _VERSION = "0.1.0"
 
-RequestFactory = Callable[[httpx.Client | httpx.AsyncClient], contextlib.AbstractContextManager[httpx.Request]]
+RequestFactory = Callable[
+    [httpx.Client | httpx.AsyncClient], contextlib.AbstractContextManager[httpx.Request]
+]
 
 
 class SpeechOptions(TypedDict, total=False):
@@ -194,7 +196,10 @@ class OneRouterAudioClient:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -202,7 +207,10 @@ class OneRouterAudioClient:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.aclose()
 

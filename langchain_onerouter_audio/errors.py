@@ -179,9 +179,7 @@ def status_error(
     status = response.status_code
     error = _provider_error(response)
     message = error.get("message") or response.text.strip()[:500] or response.reason_phrase
-    cls = _BY_STATUS.get(status) or (
-        OneRouterServerError if status >= 500 else OneRouterAPIError
-    )
+    cls = _BY_STATUS.get(status) or (OneRouterServerError if status >= 500 else OneRouterAPIError)
     return cls(
         status,
         str(message),

@@ -6,7 +6,7 @@ ones are exported as constants. Values fixed by the wire format are closed ``Lit
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,10 +25,10 @@ __all__ = [
     "Logprob",
     "Segment",
     "TimestampGranularity",
+    "TranscriptFormat",
     "Transcription",
     "TranscriptionDiarized",
     "TranscriptionVerbose",
-    "TranscriptFormat",
     "TranslationFormat",
     "Usage",
     "UsageDuration",
@@ -75,7 +75,7 @@ class ServerVad(_Wire):
     threshold: float | None = None
 
 
-ChunkingStrategy = Union[Literal["auto"], ServerVad]
+ChunkingStrategy = Literal["auto"] | ServerVad
 
 
 class UsageTokens(_Wire):
@@ -95,7 +95,7 @@ class UsageDuration(_Wire):
     seconds: float
 
 
-Usage = Annotated[Union[UsageTokens, UsageDuration], Field(discriminator="type")]
+Usage = Annotated[UsageTokens | UsageDuration, Field(discriminator="type")]
 
 
 class Logprob(_Wire):

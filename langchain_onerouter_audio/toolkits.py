@@ -1,0 +1,72 @@
+"""OneRouterAudioToolkit: the three audio tools, sharing one client and one folder policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langchain_core.tools import BaseTool, BaseToolkit
+from pydantic import ConfigDict, Field
+
+from langchain_onerouter_audio._params import (
+    DEFAULT_TRANSCRIPTION_MODEL,
+    DEFAULT_TTS_MODEL,
+    DEFAULT_VOICE,
+)
+from langchain_onerouter_audio.client import OneRouterAudioClient
+from langchain_onerouter_audio.models import AudioFormat, TranslationFormat
+from langchain_onerouter_audio.tools import (
+    DEFAULT_OUTPUT_DIR,
+    OneRouterTextToSpeechTool,
+    OneRouterTranscriptionTool,
+    OneRouterTranslationTool,
+)
+
+__all__ = ["OneRouterAudioToolkit"]
+
+
+class OneRouterAudioToolkit(BaseToolkit):
+    """Gives an agent ``text_to_speech``, ``transcribe_audio`` and ``translate_audio``.
+
+    One client (one connection pool) serves all three tools.
+
+    Example:
+        .. code-block:: python
+
+            toolkit = OneRouterAudioToolkit(root_dir="recordings", output_dir="replies")
+            agent = create_agent(model, tools=toolkit.get_tools())
+
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    client: OneRouterAudioClient = Field(default_factory=OneRouterAudioClient, exclude=True)
+    root_dir: Path = Field(default_factory=Path.cwd)
+    """Folder the transcription tools may read from."""
+    output_dir: Path = DEFAULT_OUTPUT_DIR
+    """Folder the speech tool writes to."""
+    tts_model: str = DEFAULT_TTS_MODEL
+    voice: str = DEFAULT_VOICE
+    audio_format: AudioFormat = "mp3"
+    transcription_model: str = DEFAULT_TRANSCRIPTION_MODEL
+    transcript_format: TranslationFormat = "verbose_json"
+
+    def get_tools(self) -> list[BaseTool]:
+        """The three tools, in the order speak, transcribe, translate."""
+        return [
+            OneRouterTextToSpeechTool(
+                client=self.client,
+                model=self.tts_model,
+                voice=self.voice,
+                audio_format=self.audio_format,
+                output_dir=self.output_dir,
+            ),
+            *(
+                tool(
+                    client=self.client,
+                    model=self.transcription_model,
+                    transcript_format=self.transcript_format,
+                    root_dir=self.root_dir,
+                )
+                for tool in (OneRouterTranscriptionTool, OneRouterTranslationTool)
+            ),
+        ]

@@ -1,0 +1,354 @@
+"""LangChain tools: speak text, transcribe audio, translate audio into English.
+
+The tools return ``(content, artifact)``: content is what the model reads, the artifact is
+the full typed result for the application. Problems the model can fix (a wrong path, an
+unsupported file, text too long) come back to it as a ``ToolException`` message; problems
+it cannot fix (a bad key, an exhausted retry budget) raise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, ClassVar, Literal, TypedDict
+
+from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
+from langchain_core.tools import BaseTool, ToolException
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.v1 import ValidationError as ValidationErrorV1
+
+from langchain_onerouter_audio._files import resolve_inside
+from langchain_onerouter_audio._params import (
+    DEFAULT_TRANSCRIPTION_MODEL,
+    DEFAULT_TTS_MODEL,
+    DEFAULT_VOICE,
+)
+from langchain_onerouter_audio._responses import TranscriptResult
+from langchain_onerouter_audio.client import OneRouterAudioClient, SpeechOptions
+from langchain_onerouter_audio.errors import (
+    OneRouterBadRequestError,
+    OneRouterInputError,
+    OneRouterPayloadTooLargeError,
+)
+from langchain_onerouter_audio.models import (
+    KNOWN_VOICES,
+    MAX_SPEECH_INPUT_CHARS,
+    UPLOAD_FORMATS,
+    AudioFormat,
+    TranscriptFormat,
+    TranslationFormat,
+)
+
+__all__ = [
+    "DEFAULT_OUTPUT_DIR",
+    "OneRouterTextToSpeechTool",
+    "OneRouterTranscriptionTool",
+    "OneRouterTranslationTool",
+    "SpeechArtifact",
+    "SpeechToTextInput",
+    "TextToSpeechInput",
+    "TranscriptionInput",
+]
+
+DEFAULT_OUTPUT_DIR = Path(tempfile.gettempdir()) / "langchain-onerouter-audio"
+_CLIENT_SETTINGS = ("api_key", "base_url", "timeout", "max_retries")
+
+
+@contextlib.contextmanager
+def _model_fixable_errors() -> Iterator[None]:
+    """Re-raise what the model can correct as ToolException; let the rest propagate."""
+    try:
+        yield
+    except OneRouterInputError as error:
+        raise ToolException(str(error)) from error
+    except (OneRouterBadRequestError, OneRouterPayloadTooLargeError) as error:
+        raise ToolException(f"The audio API refused the request: {error.message}") from error
+
+
+def _explain_invalid_arguments(error: ValidationError | ValidationErrorV1) -> str:
+    """Tell the model which argument was wrong and why, so it can call again correctly."""
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in item['loc']) or 'arguments'}: {item['msg']}"
+        for item in error.errors()
+    )
+    return f"Invalid arguments ({problems}). Fix them and call the tool again."
+
+
+class _OneRouterAudioTool(BaseTool):
+    """Shared settings: one client, content-and-artifact output, readable tool errors."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    client: OneRouterAudioClient = Field(default_factory=OneRouterAudioClient, exclude=True)
+    """The client that sends requests; a toolkit shares one among its tools."""
+    response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
+    handle_tool_error: bool | str | Any = True
+    handle_validation_error: bool | str | Any = Field(default=_explain_invalid_arguments)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _client_from_settings(cls, data: Any) -> Any:
+        """Accept ``api_key=``, ``base_url=`` etc. as a shortcut for ``client=``."""
+        if isinstance(data, dict) and any(key in data for key in _CLIENT_SETTINGS):
+            data = dict(data)
+            settings = {key: data.pop(key) for key in _CLIENT_SETTINGS if key in data}
+            if data.get("client") is None:
+                data["client"] = OneRouterAudioClient(**settings)
+        return data
+
+
+# -- text to speech
+
+
+class TextToSpeechInput(BaseModel):
+    """Arguments the model gives to ``text_to_speech``."""
+
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_SPEECH_INPUT_CHARS,
+        description=(
+            "The exact words to speak aloud, in any language, as plain text without markup. "
+            f"At most {MAX_SPEECH_INPUT_CHARS} characters."
+        ),
+    )
+    voice: str | None = Field(
+        default=None,
+        description=(
+            f"Voice to speak with, one of: {', '.join(KNOWN_VOICES)}. "
+            "Leave empty for the default voice."
+        ),
+    )
+    instructions: str | None = Field(
+        default=None,
+        description=(
+            "How to speak: tone, emotion, pace or accent, e.g. 'warm and calm' or "
+            "'excited sports commentator'. Leave empty for a neutral reading."
+        ),
+    )
+    speed: float | None = Field(
+        default=None,
+        ge=0.25,
+        le=4.0,
+        description="Speaking rate from 0.25 (slow) to 4.0 (fast); 1.0 is normal.",
+    )
+
+
+class SpeechArtifact(TypedDict):
+    """What the application gets with each spoken file."""
+
+    path: str
+    format: str
+    bytes: int
+    model: str
+    voice: str
+
+
+class OneRouterTextToSpeechTool(_OneRouterAudioTool):
+    """Speak text aloud into an audio file inside ``output_dir``.
+
+    Returns the file path as content, and a :class:`SpeechArtifact` as artifact.
+
+    Example:
+        .. code-block:: python
+
+            tool = OneRouterTextToSpeechTool(output_dir="speech")
+            msg = tool.invoke({"type": "tool_call", "id": "1", "name": "text_to_speech",
+                               "args": {"text": "Hello!"}})
+            msg.artifact["path"]
+
+    """
+
+    name: str = "text_to_speech"
+    description: str = (
+        "Convert text into spoken audio and save it as a file. Use it when the user wants to "
+        "hear an answer, or asks for a voice message or a recording. Returns the path of the "
+        "audio file."
+    )
+    args_schema: type[BaseModel] = TextToSpeechInput
+
+    model: str = DEFAULT_TTS_MODEL
+    """TTS model, e.g. gpt-4o-mini-tts, tts-1, tts-1-hd."""
+    voice: str = DEFAULT_VOICE
+    """Voice used when the model does not pick one."""
+    audio_format: AudioFormat = "mp3"
+    """Audio format of the file written (the API's ``response_format``)."""
+    output_dir: Path = DEFAULT_OUTPUT_DIR
+    """Folder the audio files are written to; file names are generated, never overwritten."""
+
+    def _target(self) -> Path:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        return self.output_dir / f"speech-{stamp}-{uuid.uuid4().hex[:12]}.{self.audio_format}"
+
+    def _options(
+        self, voice: str | None, instructions: str | None, speed: float | None
+    ) -> SpeechOptions:
+        return SpeechOptions(
+            model=self.model,
+            voice=voice or self.voice,
+            instructions=instructions,
+            response_format=self.audio_format,
+            speed=speed,
+        )
+
+    def _artifact(self, path: Path, options: SpeechOptions) -> tuple[str, SpeechArtifact]:
+        artifact = SpeechArtifact(
+            path=str(path),
+            format=self.audio_format,
+            bytes=path.stat().st_size,
+            model=self.model,
+            voice=options["voice"],
+        )
+        return str(path), artifact
+
+    def _run(
+        self,
+        text: str,
+        voice: str | None = None,
+        instructions: str | None = None,
+        speed: float | None = None,
+        run_manager: CallbackManagerForToolRun | None = None,
+    ) -> tuple[str, SpeechArtifact]:
+        options = self._options(voice, instructions, speed)
+        with _model_fixable_errors():
+            path = self.client.speech_to_file(self._target(), text, **options)
+        return self._artifact(path, options)
+
+    async def _arun(
+        self,
+        text: str,
+        voice: str | None = None,
+        instructions: str | None = None,
+        speed: float | None = None,
+        run_manager: AsyncCallbackManagerForToolRun | None = None,
+    ) -> tuple[str, SpeechArtifact]:
+        options = self._options(voice, instructions, speed)
+        with _model_fixable_errors():
+            path = await self.client.aspeech_to_file(self._target(), text, **options)
+        return self._artifact(path, options)
+
+
+# -- speech to text
+
+_FILE_PATH_DESCRIPTION = (
+    "Path of the audio file, relative to the folder the tool may read "
+    f"(formats: {', '.join(UPLOAD_FORMATS)})."
+)
+
+
+class SpeechToTextInput(BaseModel):
+    """Arguments the model gives to ``translate_audio``."""
+
+    file_path: str = Field(min_length=1, description=_FILE_PATH_DESCRIPTION)
+    prompt: str | None = Field(
+        default=None,
+        description=(
+            "Optional hint text: names, jargon or the previous part of the transcript, to "
+            "guide spelling and style. Leave empty if unsure."
+        ),
+    )
+
+
+class TranscriptionInput(SpeechToTextInput):
+    """Arguments the model gives to ``transcribe_audio``."""
+
+    language: str | None = Field(
+        default=None,
+        description=(
+            "Two-letter ISO-639-1 code of the spoken language, e.g. 'en' or 'de'. "
+            "Leave empty to detect it."
+        ),
+    )
+
+
+def _transcript_text(result: TranscriptResult) -> str:
+    return result if isinstance(result, str) else result.text
+
+
+class _SpeechToTextTool(_OneRouterAudioTool):
+    """Reads an audio file inside ``root_dir`` and returns its text."""
+
+    task: ClassVar[Literal["transcribe", "translate"]]
+
+    model: str = DEFAULT_TRANSCRIPTION_MODEL
+    """Speech-to-text model, e.g. whisper-1, gpt-4o-transcribe, gpt-4o-mini-transcribe."""
+    transcript_format: TranslationFormat = "verbose_json"
+    """The API's ``response_format``; verbose_json gives segments, language and duration."""
+    root_dir: Path = Field(default_factory=Path.cwd)
+    """Only files inside this folder can be read; paths escaping it are refused."""
+
+    def _resolve(self, file_path: str) -> Path:
+        return resolve_inside(self.root_dir, file_path)
+
+    def _options(self, prompt: str | None, language: str | None) -> dict[str, Any]:
+        options: dict[str, Any] = {"model": self.model, "prompt": prompt}
+        if self.task == "transcribe":
+            options["language"] = language
+        return options
+
+    def _run(
+        self,
+        file_path: str,
+        prompt: str | None = None,
+        language: str | None = None,
+        run_manager: CallbackManagerForToolRun | None = None,
+    ) -> tuple[str, TranscriptResult]:
+        method = self.client.transcribe if self.task == "transcribe" else self.client.translate
+        with _model_fixable_errors():
+            result: TranscriptResult = method(
+                self._resolve(file_path),
+                response_format=self.transcript_format,
+                **self._options(prompt, language),
+            )
+        return _transcript_text(result), result
+
+    async def _arun(
+        self,
+        file_path: str,
+        prompt: str | None = None,
+        language: str | None = None,
+        run_manager: AsyncCallbackManagerForToolRun | None = None,
+    ) -> tuple[str, TranscriptResult]:
+        method = self.client.atranscribe if self.task == "transcribe" else self.client.atranslate
+        with _model_fixable_errors():
+            result: TranscriptResult = await method(
+                self._resolve(file_path),
+                response_format=self.transcript_format,
+                **self._options(prompt, language),
+            )
+        return _transcript_text(result), result
+
+
+class OneRouterTranscriptionTool(_SpeechToTextTool):
+    """Transcribe an audio file (inside ``root_dir``) into text in its own language.
+
+    Returns the transcript text as content and the typed response as artifact.
+    """
+
+    task: ClassVar[Literal["transcribe", "translate"]] = "transcribe"
+    transcript_format: TranscriptFormat = "verbose_json"  # type: ignore[assignment]
+    """The API's ``response_format``; verbose_json gives segments, language and duration."""
+    name: str = "transcribe_audio"
+    description: str = (
+        "Transcribe speech in an audio file into text, in the language that is spoken. Use it "
+        "to find out what a recording, voice message or meeting says. Returns the transcript."
+    )
+    args_schema: type[BaseModel] = TranscriptionInput
+
+
+class OneRouterTranslationTool(_SpeechToTextTool):
+    """Translate speech in an audio file (inside ``root_dir``) into English text.
+
+    Returns the English text as content and the typed response as artifact.
+    """
+
+    task: ClassVar[Literal["transcribe", "translate"]] = "translate"
+    name: str = "translate_audio"
+    description: str = (
+        "Translate speech in an audio file from any language into English text. Use it when "
+        "a recording is not in English and the user needs to know what it says in English."
+    )
+    args_schema: type[BaseModel] = SpeechToTextInput
