@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO, Literal, TypedDict, overload
+from typing import Any, BinaryIO, Literal, TypedDict, TypeVar, overload
 
 import httpx
 from pydantic import SecretStr
@@ -58,6 +58,9 @@ _VERSION = "0.1.0"
 RequestFactory = Callable[
     [httpx.Client | httpx.AsyncClient], contextlib.AbstractContextManager[httpx.Request]
 ]
+_T = TypeVar("_T")
+# Turns a complete body (and the response's request id, for error messages) into a result.
+Decoder = Callable[[bytes, str | None], _T]
 
 
 class SpeechOptions(TypedDict, total=False):
@@ -254,11 +257,12 @@ class OneRouterAudioClient:
     def _send(
         self,
         build: RequestFactory,
+        decode: Decoder[_T],
         *,
         target: Path | None = None,
         overwrite: bool = False,
         sse: bool = False,
-    ) -> bytes:
+    ) -> _T:
         client = self._sync_client()
         for attempt in self.retry_policy.retrying():
             with attempt:
@@ -273,7 +277,7 @@ class OneRouterAudioClient:
                         with _sink(target, overwrite, sse) as out:
                             for chunk in response.iter_bytes():
                                 out.write(chunk)
-                            return _value(out)
+                        return decode(_value(out), response.headers.get("x-request-id"))
                     finally:
                         response.close()
         raise AssertionError("unreachable: tenacity re-raises the last error")
@@ -281,11 +285,12 @@ class OneRouterAudioClient:
     async def _asend(
         self,
         build: RequestFactory,
+        decode: Decoder[_T],
         *,
         target: Path | None = None,
         overwrite: bool = False,
         sse: bool = False,
-    ) -> bytes:
+    ) -> _T:
         client = self._async_client()
         async for attempt in self.retry_policy.async_retrying():
             with attempt:
@@ -300,7 +305,7 @@ class OneRouterAudioClient:
                         with _sink(target, overwrite, sse) as out:
                             async for chunk in response.aiter_bytes():
                                 out.write(chunk)
-                            return _value(out)
+                        return decode(_value(out), response.headers.get("x-request-id"))
                     finally:
                         await response.aclose()
         raise AssertionError("unreachable: tenacity re-raises the last error")
@@ -311,13 +316,13 @@ class OneRouterAudioClient:
         """Synthesise ``text`` and return the audio bytes (mp3 unless ``response_format``)."""
         payload = speech_payload(text, **options)
         sse = payload.get("stream_format") == "sse"
-        return self._send(self._json_request("/audio/speech", payload), sse=sse)
+        return self._send(self._json_request("/audio/speech", payload), _raw, sse=sse)
 
     async def aspeech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
         """Async :meth:`speech`."""
         payload = speech_payload(text, **options)
         sse = payload.get("stream_format") == "sse"
-        return await self._asend(self._json_request("/audio/speech", payload), sse=sse)
+        return await self._asend(self._json_request("/audio/speech", payload), _raw, sse=sse)
 
     def speech_to_file(
         self,
@@ -335,7 +340,7 @@ class OneRouterAudioClient:
         target = Path(path)
         sse = payload.get("stream_format") == "sse"
         build = self._json_request("/audio/speech", payload)
-        self._send(build, target=target, overwrite=overwrite, sse=sse)
+        self._send(build, _raw, target=target, overwrite=overwrite, sse=sse)
         return target
 
     async def aspeech_to_file(
@@ -351,7 +356,7 @@ class OneRouterAudioClient:
         target = Path(path)
         sse = payload.get("stream_format") == "sse"
         build = self._json_request("/audio/speech", payload)
-        await self._asend(build, target=target, overwrite=overwrite, sse=sse)
+        await self._asend(build, _raw, target=target, overwrite=overwrite, sse=sse)
         return target
 
     # -- transcription
@@ -409,7 +414,7 @@ class OneRouterAudioClient:
         """
         fields = transcription_fields(response_format, **options)
         build = self._transcript_request("/audio/transcriptions", file, fields)
-        return parse_transcript(response_format, self._send(build))
+        return self._send(build, _transcript_decoder(response_format))
 
     @overload
     async def atranscribe(
@@ -453,7 +458,7 @@ class OneRouterAudioClient:
         """Async :meth:`transcribe`."""
         fields = transcription_fields(response_format, **options)
         build = self._transcript_request("/audio/transcriptions", file, fields)
-        return parse_transcript(response_format, await self._asend(build))
+        return await self._asend(build, _transcript_decoder(response_format))
 
     # -- translation
 
@@ -491,7 +496,7 @@ class OneRouterAudioClient:
         """Translate speech in any language into English text (same shapes as transcribe)."""
         fields = translation_fields(response_format, **options)
         build = self._transcript_request("/audio/translations", file, fields)
-        return parse_transcript(response_format, self._send(build))
+        return self._send(build, _transcript_decoder(response_format))
 
     @overload
     async def atranslate(
@@ -527,7 +532,21 @@ class OneRouterAudioClient:
         """Async :meth:`translate`."""
         fields = translation_fields(response_format, **options)
         build = self._transcript_request("/audio/translations", file, fields)
-        return parse_transcript(response_format, await self._asend(build))
+        return await self._asend(build, _transcript_decoder(response_format))
+
+
+def _raw(body: bytes, request_id: str | None) -> bytes:
+    """Speech bodies are the audio itself."""
+    return body
+
+
+def _transcript_decoder(response_format: str) -> Decoder[TranscriptResult]:
+    """Parse a transcript body, naming the request id if it cannot be read."""
+
+    def decode(body: bytes, request_id: str | None) -> TranscriptResult:
+        return parse_transcript(response_format, body, request_id=request_id)
+
+    return decode
 
 
 def _value(out: BinaryIO | SseAudioWriter) -> bytes:

@@ -1,0 +1,404 @@
+"""Fault matrix: every endpoint, sync and async, against every way the API can fail.
+
+For each fault the test checks how many attempts were made, the waits between them (the
+retry policy's sleep is recorded, never real) and the final outcome: success after retries,
+or the right typed error carrying status, provider message and request id.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from langchain_onerouter_audio import (
+    OneRouterAudioClient,
+    Transcription,
+)
+from langchain_onerouter_audio.errors import (
+    OneRouterAPIError,
+    OneRouterAuthenticationError,
+    OneRouterBadRequestError,
+    OneRouterConflictError,
+    OneRouterConnectionError,
+    OneRouterNotFoundError,
+    OneRouterPayloadTooLargeError,
+    OneRouterPermissionError,
+    OneRouterRateLimitError,
+    OneRouterResponseError,
+    OneRouterServerError,
+    OneRouterTimeoutError,
+)
+from tests.unit_tests._mock_api import (
+    API_KEY,
+    AUDIO,
+    ENDPOINTS,
+    MODES,
+    PATHS,
+    LocalServer,
+    Script,
+    Seen,
+    Waits,
+    broken_body,
+    call,
+    error_response,
+    hang_up,
+    http_date,
+    mock_client,
+    ok_action,
+    ok_response,
+    reset,
+    truncate,
+    unused_port,
+)
+
+BACKOFF = [0.5, 1.0, 2.0]  # initial_delay 0.5, doubling, no jitter
+
+# (first response, error type, the wait the policy must choose after it)
+RETRYABLE: dict[str, tuple[httpx.Response, type[OneRouterAPIError], float | None]] = {
+    "429-retry-after-seconds": (
+        error_response(429, headers={"retry-after": "7"}),
+        OneRouterRateLimitError,
+        7.0,
+    ),
+    "429-retry-after-http-date": (
+        error_response(429, headers={"retry-after": http_date(12)}),
+        OneRouterRateLimitError,
+        12.0,
+    ),
+    "429-retry-after-ms": (
+        error_response(429, headers={"retry-after-ms": "250"}),
+        OneRouterRateLimitError,
+        0.25,
+    ),
+    "429-no-header": (error_response(429), OneRouterRateLimitError, None),
+    "408": (error_response(408), OneRouterServerError, None),
+    "409": (error_response(409), OneRouterConflictError, None),
+    "500": (error_response(500), OneRouterServerError, None),
+    "502": (error_response(502), OneRouterServerError, None),
+    "503": (error_response(503), OneRouterServerError, None),
+    "504": (error_response(504), OneRouterServerError, None),
+}
+
+NON_RETRYABLE: dict[int, type[OneRouterAPIError]] = {
+    400: OneRouterBadRequestError,
+    401: OneRouterAuthenticationError,
+    403: OneRouterPermissionError,
+    404: OneRouterNotFoundError,
+    413: OneRouterPayloadTooLargeError,
+    422: OneRouterBadRequestError,
+}
+
+endpoints = pytest.mark.parametrize("endpoint", ENDPOINTS)
+modes = pytest.mark.parametrize("mode", MODES)
+
+
+def expected_waits(wait: float | None, count: int) -> list[float]:
+    return [wait] * count if wait is not None else BACKOFF[:count]
+
+
+def assert_success(endpoint: str, result: Any, workdir: Path) -> None:
+    """The call's result is whole, and only the finished file is on disk."""
+    if endpoint == "speech":
+        assert result == AUDIO
+    elif endpoint == "speech_to_file":
+        assert result == workdir / "speech.mp3"
+        assert result.read_bytes() == AUDIO
+    else:
+        assert isinstance(result, Transcription)
+        assert result.text == "hello world"
+    assert sorted(p.name for p in workdir.iterdir()) == sorted(
+        {"clip.mp3", *(["speech.mp3"] if endpoint == "speech_to_file" else [])}
+    )
+
+
+def assert_nothing_written(workdir: Path) -> None:
+    """A failed call leaves no output file and no temporary file."""
+    assert [p.name for p in workdir.iterdir()] == ["clip.mp3"]
+
+
+def assert_requests(script: Script, endpoint: str, count: int) -> None:
+    assert len(script.requests) == count
+    assert {r.url.path for r in script.requests} == {"/v1" + PATHS[endpoint]}
+    assert all(r.headers["authorization"] == f"Bearer {API_KEY}" for r in script.requests)
+
+
+# -- transient statuses
+
+
+@endpoints
+@modes
+@pytest.mark.parametrize("fault", RETRYABLE)
+async def test_transient_status_then_success(
+    endpoint: str, mode: str, fault: str, tmp_path: Path
+) -> None:
+    first, _, wait = RETRYABLE[fault]
+    script, waits = Script([first, first, ok_response]), Waits()
+    result = await call(mock_client(script, waits), endpoint, mode, tmp_path)
+    assert_requests(script, endpoint, 3)
+    assert waits.seconds == expected_waits(wait, 2)
+    assert_success(endpoint, result, tmp_path)
+
+
+@endpoints
+@modes
+@pytest.mark.parametrize("fault", RETRYABLE)
+async def test_transient_status_exhausts_retries(
+    endpoint: str, mode: str, fault: str, tmp_path: Path
+) -> None:
+    response, error_type, wait = RETRYABLE[fault]
+    script, waits = Script([response]), Waits()
+    with pytest.raises(error_type) as caught:
+        await call(mock_client(script, waits, max_retries=3), endpoint, mode, tmp_path)
+    assert_requests(script, endpoint, 4)
+    assert waits.seconds == expected_waits(wait, 3)
+    error = caught.value
+    assert error.status_code == response.status_code
+    assert error.message == "provider says no"
+    assert error.request_id == "req_123"
+    assert error.attempts == 4
+    assert error.retry_after == wait
+    assert "provider says no" in str(error)
+    assert "req_123" in str(error)
+    assert_nothing_written(tmp_path)
+
+
+# -- final statuses
+
+
+@endpoints
+@modes
+@pytest.mark.parametrize("status", NON_RETRYABLE)
+async def test_client_error_is_tried_exactly_once(
+    endpoint: str, mode: str, status: int, tmp_path: Path
+) -> None:
+    script, waits = Script([error_response(status, "bad thing", request_id="req_final")]), Waits()
+    with pytest.raises(NON_RETRYABLE[status]) as caught:
+        await call(mock_client(script, waits), endpoint, mode, tmp_path)
+    assert_requests(script, endpoint, 1)
+    assert waits.seconds == []
+    error = caught.value
+    assert (error.status_code, error.message, error.request_id) == (
+        status,
+        "bad thing",
+        "req_final",
+    )
+    assert error.attempts == 1
+    assert error.code == "oops"
+    assert_nothing_written(tmp_path)
+
+
+@endpoints
+@modes
+async def test_error_body_that_is_not_json(endpoint: str, mode: str, tmp_path: Path) -> None:
+    page = httpx.Response(400, text="<html>Bad Request</html>", headers={"x-request-id": "r9"})
+    script, waits = Script([page]), Waits()
+    with pytest.raises(OneRouterBadRequestError) as caught:
+        await call(mock_client(script, waits), endpoint, mode, tmp_path)
+    assert caught.value.message == "<html>Bad Request</html>"
+    assert caught.value.request_id == "r9"
+    assert len(script.requests) == 1
+    assert_nothing_written(tmp_path)
+
+
+@pytest.mark.parametrize("endpoint", ["transcribe", "translate"])
+@modes
+async def test_malformed_json_success_body(endpoint: str, mode: str, tmp_path: Path) -> None:
+    """A 200 whose JSON is cut short is a typed error, not a crash, and is not retried."""
+    body = httpx.Response(200, text='{"text": "hello wor', headers={"x-request-id": "req_bad"})
+    script, waits = Script([body]), Waits()
+    with pytest.raises(OneRouterResponseError, match="could not be read") as caught:
+        await call(mock_client(script, waits), endpoint, mode, tmp_path)
+    assert caught.value.request_id == "req_bad"
+    assert len(script.requests) == 1
+    assert waits.seconds == []
+
+
+# -- network failures through the mock transport
+
+
+def _connect_error(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+
+def _read_timeout(request: httpx.Request) -> httpx.Response:
+    raise httpx.ReadTimeout("timed out", request=request)
+
+
+NETWORK: dict[str, tuple[Any, type[OneRouterConnectionError]]] = {
+    "connection-refused": (_connect_error, OneRouterConnectionError),
+    "read-timeout": (_read_timeout, OneRouterTimeoutError),
+    "reset-mid-response": (broken_body(), OneRouterConnectionError),
+}
+
+
+@endpoints
+@modes
+@pytest.mark.parametrize("fault", NETWORK)
+async def test_network_fault_then_success(
+    endpoint: str, mode: str, fault: str, tmp_path: Path
+) -> None:
+    step, _ = NETWORK[fault]
+    script, waits = Script([step, ok_response]), Waits()
+    result = await call(mock_client(script, waits), endpoint, mode, tmp_path)
+    assert_requests(script, endpoint, 2)
+    assert waits.seconds == [0.5]
+    assert_success(endpoint, result, tmp_path)
+
+
+@endpoints
+@modes
+@pytest.mark.parametrize("fault", NETWORK)
+async def test_network_fault_exhausts_retries(
+    endpoint: str, mode: str, fault: str, tmp_path: Path
+) -> None:
+    step, error_type = NETWORK[fault]
+    script, waits = Script([step]), Waits()
+    with pytest.raises(error_type) as caught:
+        await call(mock_client(script, waits, max_retries=3), endpoint, mode, tmp_path)
+    assert type(caught.value) is error_type
+    assert caught.value.attempts == 4
+    assert "4 attempt(s)" in str(caught.value)
+    assert_requests(script, endpoint, 4)
+    assert waits.seconds == BACKOFF
+    assert_nothing_written(tmp_path)
+
+
+# -- network failures on a real loopback socket
+
+
+def _server_client(base_url: str, waits: Waits, *, timeout: float = 5.0) -> OneRouterAudioClient:
+    return OneRouterAudioClient(
+        api_key=API_KEY, base_url=base_url, timeout=timeout, retry_policy=waits.policy(3)
+    )
+
+
+def _first_then_ok(fault: Any) -> Any:
+    """A server handler: ``fault`` for the first request, success afterwards."""
+    count = 0
+
+    def handler(seen: Seen) -> Any:
+        nonlocal count
+        count += 1
+        return fault if count == 1 else ok_action(seen)
+
+    return handler
+
+
+SOCKET_FAULTS = {
+    "reset-mid-response": reset(AUDIO[:64]),
+    "truncated-body": truncate(AUDIO[:64], declared=len(AUDIO)),
+    "closed-without-answer": hang_up(),
+}
+
+
+@endpoints
+@modes
+@pytest.mark.parametrize("fault", SOCKET_FAULTS)
+async def test_socket_fault_then_success(
+    endpoint: str, mode: str, fault: str, tmp_path: Path
+) -> None:
+    waits = Waits()
+    with LocalServer(_first_then_ok(SOCKET_FAULTS[fault])) as server:
+        async with _server_client(server.base_url, waits) as client:
+            result = await call(client, endpoint, mode, tmp_path)
+    assert len(server.requests) == 2
+    assert waits.seconds == [0.5]
+    assert_success(endpoint, result, tmp_path)
+
+
+@endpoints
+@modes
+async def test_connection_refused(endpoint: str, mode: str, tmp_path: Path) -> None:
+    waits = Waits()
+    base_url = f"http://127.0.0.1:{unused_port()}/v1"
+    async with _server_client(base_url, waits) as client:
+        with pytest.raises(OneRouterConnectionError, match="ConnectError") as caught:
+            await call(client, endpoint, mode, tmp_path)
+    assert caught.value.attempts == 4
+    assert waits.seconds == BACKOFF
+    assert_nothing_written(tmp_path)
+
+
+@endpoints
+@modes
+async def test_truncated_body_every_time(endpoint: str, mode: str, tmp_path: Path) -> None:
+    """A body shorter than its Content-Length is never accepted as the answer."""
+    waits = Waits()
+    with LocalServer(lambda seen: truncate(AUDIO[:64], declared=len(AUDIO))) as server:
+        async with _server_client(server.base_url, waits) as client:
+            with pytest.raises(OneRouterConnectionError, match="RemoteProtocolError"):
+                await call(client, endpoint, mode, tmp_path)
+    assert len(server.requests) == 4
+    assert_nothing_written(tmp_path)
+
+
+@endpoints
+@modes
+async def test_read_timeout_on_a_silent_server(endpoint: str, mode: str, tmp_path: Path) -> None:
+    """A server that never answers ends in a timeout error, not a hang."""
+    waits = Waits()
+    with LocalServer(lambda seen: server.hang()) as server:
+        client = OneRouterAudioClient(
+            api_key=API_KEY,
+            base_url=server.base_url,
+            timeout=httpx.Timeout(0.05),
+            retry_policy=waits.policy(1),
+        )
+        async with client:
+            with pytest.raises(OneRouterTimeoutError, match="ReadTimeout") as caught:
+                await call(client, endpoint, mode, tmp_path)
+    assert caught.value.attempts == 2
+    assert len(server.requests) == 2
+    assert waits.seconds == [0.5]
+    assert_nothing_written(tmp_path)
+
+
+# -- the policy's arithmetic, seen through one endpoint
+
+
+@pytest.mark.parametrize(
+    ("headers", "wait"),
+    [
+        pytest.param({"retry-after": "3600"}, 0.5, id="too-long-falls-back-to-backoff"),
+        pytest.param({"retry-after": "soon"}, 0.5, id="unparseable-falls-back"),
+        pytest.param({"retry-after": http_date(-30)}, 0.0, id="date-in-the-past-is-now"),
+        pytest.param({"retry-after": "0"}, 0.0, id="zero"),
+        pytest.param({"retry-after-ms": "1500", "retry-after": "9"}, 1.5, id="ms-wins"),
+        pytest.param({"retry-after-ms": "x", "retry-after": "9"}, 9.0, id="bad-ms-uses-seconds"),
+    ],
+)
+def test_retry_after_edge_cases(headers: dict[str, str], wait: float) -> None:
+    script, waits = Script([error_response(503, headers=headers), ok_response]), Waits()
+    assert mock_client(script, waits).speech("hi") == AUDIO
+    assert waits.seconds == [wait]
+
+
+def test_backoff_doubles_up_to_the_cap_with_jitter() -> None:
+    script, waits = Script([error_response(500)]), Waits()
+    client = mock_client(script, waits)
+    client.retry_policy = dataclasses.replace(waits.policy(6), jitter=lambda: 1.0)
+    with pytest.raises(OneRouterServerError):
+        client.speech("hi")
+    # The largest jitter takes a quarter off each wait; the cap is 8 s before jitter.
+    assert waits.seconds == [0.375, 0.75, 1.5, 3.0, 6.0, 6.0]
+    assert len(script.requests) == 7
+
+
+@modes
+async def test_max_retries_zero_means_one_attempt(mode: str, tmp_path: Path) -> None:
+    script, waits = Script([error_response(503)]), Waits()
+    with pytest.raises(OneRouterServerError) as caught:
+        await call(mock_client(script, waits, max_retries=0), "speech", mode, tmp_path)
+    assert caught.value.attempts == 1
+    assert (len(script.requests), waits.seconds) == (1, [])
+
+
+def test_default_client_retries_twice() -> None:
+    client = OneRouterAudioClient(api_key=API_KEY)
+    assert client.max_retries == 2
+    assert client.timeout.read == 120.0
+    assert client.timeout.connect == 10.0
