@@ -1,0 +1,138 @@
+"""What the examples share: live or replayed audio API calls, and a stand-in chat model.
+
+Without ``ONEROUTER_API_KEY`` the examples replay the HTTP responses recorded in
+``cassettes/examples/<name>.yaml``: they run offline, with no key. With the key they call the
+live API (``ONEROUTER_BASE_URL`` points them at any other OpenAI-compatible audio server).
+With the key and ``ONEROUTER_RECORD=1`` they re-record their cassettes.
+
+A chat model is real when ``OPENAI_API_KEY`` is set and ``langchain-openai`` is installed
+(``OPENAI_MODEL`` picks the model); otherwise a fake or scripted one plays its part.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, ToolCall
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.runnables import Runnable
+
+from langchain_onerouter_audio import OneRouterAudioClient
+from langchain_onerouter_audio.models import DEFAULT_BASE_URL
+
+EXAMPLES = Path(__file__).resolve().parent
+AUDIO_DIR = EXAMPLES / "audio"
+OUTPUT_DIR = Path(os.environ.get("EXAMPLES_OUTPUT_DIR") or EXAMPLES / "output")
+CASSETTES = EXAMPLES.parent / "cassettes" / "examples"
+
+# Replayed requests never leave the machine, so any non-empty key will do.
+_REPLAY_KEY = "replay-key-not-secret"
+
+
+def is_live() -> bool:
+    """True when a key is set, so the examples call the real API."""
+    return bool(os.environ.get("ONEROUTER_API_KEY"))
+
+
+def mode_line() -> str:
+    """The first thing every example prints: where its audio API answers come from."""
+    if is_live():
+        base_url = os.environ.get("ONEROUTER_BASE_URL") or DEFAULT_BASE_URL
+        return f"Live: calling {base_url} with ONEROUTER_API_KEY."
+    return (
+        "Offline: replaying recorded API responses from cassettes/examples/ "
+        "(no ONEROUTER_API_KEY set; set it to call the live API)."
+    )
+
+
+def _audio_calls_only(request: Any) -> Any:
+    """Record and replay the audio API only; anything else (a chat model) goes out live.
+
+    Uploaded audio is dropped from the cassette: the clips are in examples/audio/ already.
+    """
+    if "/audio/" not in request.path:
+        return None
+    if "multipart/form-data" in request.headers.get("Content-Type", ""):
+        request.body = b"<audio upload omitted>"
+    return request
+
+
+@contextmanager
+def audio_client(cassette: str) -> Iterator[OneRouterAudioClient]:
+    """A client for the live API, or one whose calls replay ``cassettes/examples/<cassette>``."""
+    recording = is_live() and os.environ.get("ONEROUTER_RECORD") == "1"
+    if is_live() and not recording:
+        with OneRouterAudioClient() as client:
+            yield client
+        return
+
+    import vcr  # only needed to replay or record
+
+    recorder = vcr.VCR(
+        record_mode="all" if recording else "none",
+        match_on=["method", "path", "query"],
+        filter_headers=["authorization"],
+        before_record_request=_audio_calls_only,
+        decode_compressed_response=True,
+    )
+    key = None if recording else _REPLAY_KEY
+    with (
+        recorder.use_cassette(str(CASSETTES / f"{cassette}.yaml")),
+        OneRouterAudioClient(api_key=key) as client,
+    ):
+        yield client
+
+
+def real_chat_model() -> BaseChatModel | None:
+    """A real chat model when OpenAI-style settings are present, else None (and say why)."""
+    if not os.environ.get("OPENAI_API_KEY"):
+        return None
+    try:
+        from langchain_openai import ChatOpenAI
+    except ImportError:
+        print("OPENAI_API_KEY is set but langchain-openai is not installed: staying scripted.")
+        return None
+    return ChatOpenAI(model=os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), temperature=0)
+
+
+Step = Callable[[Sequence[BaseMessage]], AIMessage]
+
+
+def tool_call(name: str, **args: Any) -> AIMessage:
+    """A model turn that asks for one tool call."""
+    return AIMessage(content="", tool_calls=[ToolCall(name=name, args=args, id=f"call_{name}")])
+
+
+class ScriptedChatModel(BaseChatModel):
+    """Plays an LLM's part in an agent from a script, so the agent loop runs without one.
+
+    Step ``n`` answers the conversation after ``n`` earlier model turns. A step reads the
+    messages so far, so it can pass on what a tool returned (a transcript, a file path).
+    """
+
+    steps: list[Step]
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        turn = sum(isinstance(message, AIMessage) for message in messages)
+        if turn >= len(self.steps):
+            raise RuntimeError(f"The script has {len(self.steps)} steps; turn {turn + 1} asked.")
+        return ChatResult(generations=[ChatGeneration(message=self.steps[turn](messages))])
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Runnable[Any, BaseMessage]:
+        """The script already knows which tools it calls."""
+        return self
