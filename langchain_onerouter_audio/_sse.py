@@ -6,6 +6,8 @@ import base64
 import json
 from typing import BinaryIO
 
+from langchain_onerouter_audio.errors import OneRouterResponseError
+
 __all__ = ["SseAudioWriter"]
 
 
@@ -31,6 +33,18 @@ class SseAudioWriter:
             data = line[5:].strip()
             if not data or data == b"[DONE]":
                 continue
-            payload = json.loads(data)
-            if payload.get("type") == "speech.audio.delta":
-                self.out.write(base64.b64decode(payload["audio"]))
+            self.out.write(_audio_delta(data))
+
+
+def _audio_delta(data: bytes) -> bytes:
+    """The audio in one event's data (empty for other event types); a broken event raises."""
+    try:
+        payload = json.loads(data)
+        if payload.get("type") != "speech.audio.delta":  # an object, of another type
+            return b""
+        return base64.b64decode(payload["audio"], validate=True)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise OneRouterResponseError(
+            f"A speech event from the server could not be read ({type(error).__name__}). "
+            "The server may not support stream_format='sse'; try without it."
+        ) from None

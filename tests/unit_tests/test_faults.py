@@ -7,6 +7,7 @@ or the right typed error carrying status, provider message and request id.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from tests.unit_tests._mock_api import (
     ENDPOINTS,
     MODES,
     PATHS,
+    TEXT,
     LocalServer,
     Script,
     Seen,
@@ -115,9 +117,11 @@ def assert_success(endpoint: str, result: Any, workdir: Path) -> None:
     )
 
 
-def assert_nothing_written(workdir: Path) -> None:
+def assert_nothing_written(
+    workdir: Path, keep: tuple[str, ...] | list[str] = ("clip.mp3",)
+) -> None:
     """A failed call leaves no output file and no temporary file."""
-    assert [p.name for p in workdir.iterdir()] == ["clip.mp3"]
+    assert sorted(p.name for p in workdir.iterdir()) == sorted(keep)
 
 
 def assert_requests(script: Script, endpoint: str, count: int) -> None:
@@ -402,3 +406,47 @@ def test_default_client_retries_twice() -> None:
     assert client.max_retries == 2
     assert client.timeout.read == 120.0
     assert client.timeout.connect == 10.0
+
+
+SSE_BODIES = {
+    "not-json": b"data: {not json\n\n",
+    "bad-base64": b'data: {"type": "speech.audio.delta", "audio": "@@@"}\n\n',
+    "no-audio-field": b'data: {"type": "speech.audio.delta"}\n\n',
+    "not-an-object": b"data: [1, 2]\n\n",
+}
+
+
+@pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
+@modes
+@pytest.mark.parametrize("body", SSE_BODIES)
+async def test_malformed_speech_events(body: str, mode: str, to_file: bool, tmp_path: Path) -> None:
+    """A broken server-sent event is a typed error, and no partial file is kept."""
+    events = httpx.Response(200, content=SSE_BODIES[body])
+    script, waits = Script([events]), Waits()
+    target = tmp_path / "speech.mp3" if to_file else None
+    with pytest.raises(OneRouterResponseError, match="speech event"):
+        await _speak_events(mock_client(script, waits), mode, target)
+    assert len(script.requests) == 1
+    assert_nothing_written(tmp_path, keep=[])
+
+
+async def _speak_events(client: OneRouterAudioClient, mode: str, target: Path | None) -> Any:
+    """Ask for speech as server-sent events, into memory or into ``target``."""
+    if mode == "sync":
+        if target is None:
+            return client.speech(TEXT, stream_format="sse")
+        return client.speech_to_file(target, TEXT, stream_format="sse")
+    if target is None:
+        return await client.aspeech(TEXT, stream_format="sse")
+    return await client.aspeech_to_file(target, TEXT, stream_format="sse")
+
+
+def test_speech_events_still_decode_in_order() -> None:
+    """The checks above do not reject a good stream: deltas join in order, others are skipped."""
+    events = b"".join(
+        b'data: {"type": "speech.audio.delta", "audio": "%s"}\n\n' % base64.b64encode(part)
+        for part in (AUDIO[:10], AUDIO[10:])
+    )
+    body = events + b'data: {"type": "speech.audio.done"}\n\ndata: [DONE]\n\n'
+    script, waits = Script([httpx.Response(200, content=body)]), Waits()
+    assert mock_client(script, waits).speech(TEXT, stream_format="sse") == AUDIO
