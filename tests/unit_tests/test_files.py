@@ -1,0 +1,273 @@
+"""Local files: sandboxed paths, upload checks and atomic writes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from langchain_onerouter_audio._files import (
+    UploadFile,
+    atomic_output,
+    check_audio_bytes,
+    check_audio_file,
+    resolve_inside,
+    sniff_audio_format,
+)
+from langchain_onerouter_audio.errors import OneRouterInputError
+from langchain_onerouter_audio.models import UPLOAD_FORMATS
+
+# -- resolve_inside
+
+
+@pytest.mark.parametrize("relative", ["hello.mp3", "./hello.mp3", "sub/../hello.mp3"])
+def test_resolve_inside_accepts_paths_in_root(audio_dir: Path, relative: str) -> None:
+    assert resolve_inside(audio_dir, relative) == (audio_dir / "hello.mp3").resolve()
+
+
+def test_resolve_inside_accepts_nested_and_absolute_paths_in_root(audio_dir: Path) -> None:
+    nested = audio_dir / "a" / "b.wav"
+    assert resolve_inside(audio_dir, "a/b.wav") == nested.resolve()
+    assert resolve_inside(audio_dir, str(audio_dir / "hello.wav")) == (audio_dir / "hello.wav")
+    assert resolve_inside(str(audio_dir), Path("hello.wav")) == audio_dir / "hello.wav"
+
+
+@pytest.mark.parametrize("escape", ["../secret.mp3", "a/../../secret.mp3", "/etc/passwd", ".."])
+def test_resolve_inside_refuses_escapes(audio_dir: Path, escape: str) -> None:
+    with pytest.raises(OneRouterInputError, match="is outside the allowed folder"):
+        resolve_inside(audio_dir, escape)
+
+
+def test_resolve_inside_refuses_a_sibling_with_a_common_prefix(tmp_path: Path) -> None:
+    root = tmp_path / "audio"
+    root.mkdir()
+    with pytest.raises(OneRouterInputError, match="outside"):
+        resolve_inside(root, str(tmp_path / "audio-private" / "x.mp3"))
+
+
+def test_resolve_inside_refuses_symlinks_that_lead_out(audio_dir: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.mp3"
+    outside.write_bytes(b"ID3")
+    (audio_dir / "link.mp3").symlink_to(outside)
+    (audio_dir / "linkdir").symlink_to(tmp_path, target_is_directory=True)
+    for name in ("link.mp3", "linkdir/outside.mp3"):
+        with pytest.raises(OneRouterInputError, match="links that lead out"):
+            resolve_inside(audio_dir, name)
+
+
+def test_resolve_inside_follows_symlinks_that_stay_in(audio_dir: Path) -> None:
+    (audio_dir / "alias.mp3").symlink_to(audio_dir / "hello.mp3")
+    assert resolve_inside(audio_dir, "alias.mp3") == (audio_dir / "hello.mp3").resolve()
+
+
+@pytest.mark.parametrize(
+    ("path", "message"), [("", "path is empty"), ("  ", "path is empty"), ("a\x00.mp3", "NUL")]
+)
+def test_resolve_inside_refuses_invalid_paths(audio_dir: Path, path: str, message: str) -> None:
+    with pytest.raises(OneRouterInputError, match=message):
+        resolve_inside(audio_dir, path)
+
+
+# -- format sniffing
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("hello.mp3", "mp3"),
+        ("hello.wav", "wav"),
+        ("hello.flac", "flac"),
+        ("hello.ogg", "ogg"),
+        ("hello.webm", "webm"),
+        ("hello.m4a", "mp4"),
+        ("mislabeled.txt", "mp3"),
+        ("corrupt.mp3", None),
+    ],
+)
+def test_sniff_fixture_clips(audio_dir: Path, name: str, expected: str | None) -> None:
+    assert sniff_audio_format((audio_dir / name).read_bytes()[:16]) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"\xff\xfb\x90\x64", "mp3"),  # MPEG audio frame sync, no ID3 tag
+        (b"\xff\xf3\x00\x00", "mp3"),
+        (b"\x00\x00\x01\xba\x44", "mpeg"),  # MPEG program stream
+        (b"\x00\x00\x01\xb3\x00", "mpeg"),
+        (b"\x00\x00\x00\x20ftypisom", "mp4"),
+        (b"RIFF\x00\x00\x00\x00AVI ", None),
+        (b"", None),
+        (b"\xff", None),
+        (b"%PDF-1.7", None),
+    ],
+)
+def test_sniff_headers(head: bytes, expected: str | None) -> None:
+    assert sniff_audio_format(head) == expected
+
+
+# -- upload checks
+
+
+def test_check_audio_file_returns_the_size(audio_dir: Path) -> None:
+    clip = audio_dir / "hello.mp3"
+    assert check_audio_file(clip) == clip.stat().st_size
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing.mp3", "No file at"),
+        ("empty.wav", r"is empty \(0 bytes\)"),
+        ("corrupt.mp3", "does not look like audio"),
+        ("mislabeled.txt", "unsupported extension .txt. Supported: flac, mp3, mp4, mpeg"),
+        ("README.md", "unsupported extension .md"),
+    ],
+)
+def test_check_audio_file_refuses(audio_dir: Path, name: str, message: str) -> None:
+    with pytest.raises(OneRouterInputError, match=message):
+        check_audio_file(audio_dir / name)
+
+
+def test_check_audio_file_suggests_the_right_extension(audio_dir: Path) -> None:
+    with pytest.raises(OneRouterInputError, match="look like mp3; rename it with that extension"):
+        check_audio_file(audio_dir / "mislabeled.txt")
+
+
+def test_check_audio_file_refuses_a_folder(audio_dir: Path) -> None:
+    (audio_dir / "folder.mp3").mkdir()
+    with pytest.raises(OneRouterInputError, match="is not a regular file"):
+        check_audio_file(audio_dir / "folder.mp3")
+
+
+def test_check_audio_file_enforces_the_size_limit(audio_dir: Path) -> None:
+    clip = audio_dir / "hello.mp3"
+    size = clip.stat().st_size
+    assert check_audio_file(clip, max_bytes=size) == size
+    with pytest.raises(OneRouterInputError, match=f"the upload limit is {size - 1:,} bytes"):
+        check_audio_file(clip, max_bytes=size - 1)
+
+
+@pytest.mark.parametrize("extension", UPLOAD_FORMATS)
+def test_check_audio_bytes_accepts_every_upload_extension(extension: str) -> None:
+    check_audio_bytes(f"clip.{extension.upper()}", b"ID3\x04", 10)
+
+
+def test_check_audio_bytes_without_extension() -> None:
+    with pytest.raises(OneRouterInputError, match=r"unsupported extension \(none\)"):
+        check_audio_bytes("recording", b"ID3", 10)
+
+
+# -- atomic writes
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part"))
+
+
+def test_atomic_output_writes_the_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "deep" / "er" / "out.mp3"
+    with atomic_output(target) as handle:
+        handle.write(b"abc")
+        assert not target.exists()  # nothing visible until the write completes
+    assert target.read_bytes() == b"abc"
+    assert _leftovers(target.parent) == []
+
+
+def _write_then(target: Path, interrupt: Callable[[], object]) -> None:
+    """Start an atomic write, then let ``interrupt`` happen before it completes."""
+    with atomic_output(target) as handle:
+        handle.write(b"partial")
+        interrupt()
+
+
+def _fail() -> None:
+    raise RuntimeError("mid-stream")
+
+
+def test_atomic_output_failure_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "out.mp3"
+    with pytest.raises(RuntimeError, match="mid-stream"):
+        _write_then(target, _fail)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_output_keeps_an_existing_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.mp3"
+    target.write_bytes(b"old")
+    with pytest.raises(OneRouterInputError, match="already exists; pass overwrite=True"):
+        atomic_output(target).__enter__()
+    assert target.read_bytes() == b"old"
+
+
+def test_atomic_output_overwrites_when_asked(tmp_path: Path) -> None:
+    target = tmp_path / "out.mp3"
+    target.write_bytes(b"old")
+    with atomic_output(target, overwrite=True) as handle:
+        handle.write(b"new")
+    assert target.read_bytes() == b"new"
+    assert _leftovers(tmp_path) == []
+
+
+def test_atomic_output_never_clobbers_a_file_that_appears_meanwhile(tmp_path: Path) -> None:
+    target = tmp_path / "out.mp3"
+    with pytest.raises(OneRouterInputError, match="already exists"):
+        _write_then(target, lambda: target.write_bytes(b"theirs"))
+    assert target.read_bytes() == b"theirs"
+    assert _leftovers(tmp_path) == []
+
+
+# -- UploadFile
+
+
+def test_upload_from_path(audio_dir: Path) -> None:
+    clip = audio_dir / "hello.ogg"
+    upload = UploadFile.from_input(os.fspath(clip))
+    assert (upload.name, upload.size, upload.path, upload.content) == (
+        "hello.ogg",
+        clip.stat().st_size,
+        clip,
+        None,
+    )
+    with upload.open() as first, upload.open() as second:
+        assert first.read() == second.read() == clip.read_bytes()
+
+
+def test_upload_from_named_bytes(audio_dir: Path) -> None:
+    data = (audio_dir / "hello.mp3").read_bytes()
+    upload = UploadFile.from_input(("some/dir/voice.mp3", data))
+    assert (upload.name, upload.size, upload.path) == ("voice.mp3", len(data), None)
+    assert upload.open().read() == data
+
+
+def test_upload_from_named_bytes_is_checked() -> None:
+    with pytest.raises(OneRouterInputError, match="is empty"):
+        UploadFile.from_input(("voice.mp3", b""))
+    with pytest.raises(OneRouterInputError, match="upload limit is 3 bytes"):
+        UploadFile.from_input(("voice.mp3", b"ID3\x04"), max_bytes=3)
+
+
+def test_upload_expands_the_home_folder(monkeypatch: pytest.MonkeyPatch, audio_dir: Path) -> None:
+    monkeypatch.setenv("HOME", str(audio_dir))
+    assert UploadFile.from_input("~/hello.wav").path == audio_dir / "hello.wav"
+
+
+@pytest.mark.parametrize(
+    ("name", "mime"),
+    [
+        ("a.flac", "audio/flac"),
+        ("a.mp3", "audio/mpeg"),
+        ("a.mp4", "audio/mp4"),
+        ("a.mpeg", "audio/mpeg"),
+        ("a.mpga", "audio/mpeg"),
+        ("a.M4A", "audio/mp4"),
+        ("a.ogg", "audio/ogg"),
+        ("a.wav", "audio/wav"),
+        ("a.webm", "audio/webm"),
+        ("a.bin", "application/octet-stream"),
+    ],
+)
+def test_upload_mime_types(name: str, mime: str) -> None:
+    assert UploadFile(name=name, size=1).mime_type == mime

@@ -1,0 +1,122 @@
+"""Wire models and constants: closed values match the API, response models are lenient."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pydantic
+import pytest
+
+from langchain_onerouter_audio.models import (
+    DEFAULT_BASE_URL,
+    KNOWN_TRANSCRIPTION_MODELS,
+    KNOWN_TTS_MODELS,
+    KNOWN_VOICES,
+    MAX_SPEECH_INPUT_CHARS,
+    MAX_UPLOAD_BYTES,
+    SPEECH_FORMATS,
+    UPLOAD_FORMATS,
+    AudioFormat,
+    DiarizedSegment,
+    Segment,
+    ServerVad,
+    TimestampGranularity,
+    TranscriptFormat,
+    Transcription,
+    TranscriptionDiarized,
+    TranscriptionVerbose,
+    TranslationFormat,
+    Usage,
+    UsageDuration,
+    UsageTokens,
+    Word,
+)
+
+
+def test_constants_follow_the_api() -> None:
+    assert DEFAULT_BASE_URL == "https://audio.onerouter.pro/v1"
+    assert MAX_SPEECH_INPUT_CHARS == 4096
+    assert MAX_UPLOAD_BYTES == 25 * 1024 * 1024
+    assert UPLOAD_FORMATS == ("flac", "mp3", "mp4", "mpeg", "mpga", "m4a", "ogg", "wav", "webm")
+    assert {"gpt-4o-mini-tts", "tts-1"} <= set(KNOWN_TTS_MODELS)
+    assert {"whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"} <= set(
+        KNOWN_TRANSCRIPTION_MODELS
+    )
+    documented = {"alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage"}
+    assert documented | {"shimmer", "verse"} <= set(KNOWN_VOICES)
+    assert len(set(KNOWN_VOICES)) == len(KNOWN_VOICES)
+
+
+def test_closed_literals_match_their_tuples() -> None:
+    assert get_args(AudioFormat) == SPEECH_FORMATS
+    assert SPEECH_FORMATS == ("mp3", "opus", "aac", "flac", "wav", "pcm")
+    assert set(get_args(TranscriptFormat)) == {
+        "json",
+        "text",
+        "srt",
+        "verbose_json",
+        "vtt",
+        "diarized_json",
+    }
+    assert set(get_args(TranslationFormat)) == set(get_args(TranscriptFormat)) - {"diarized_json"}
+    assert set(get_args(TimestampGranularity)) == {"word", "segment"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ({"type": "duration", "seconds": 3}, UsageDuration(seconds=3.0)),
+        (
+            {"type": "tokens", "input_tokens": 1, "output_tokens": 2, "total_tokens": 3},
+            UsageTokens(input_tokens=1, output_tokens=2, total_tokens=3),
+        ),
+    ],
+)
+def test_usage_is_chosen_by_its_type(payload: dict[str, object], expected: object) -> None:
+    assert pydantic.TypeAdapter(Usage).validate_python(payload) == expected
+
+
+def test_usage_needs_a_known_type() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        pydantic.TypeAdapter(Usage).validate_python({"seconds": 3})
+
+
+def test_segment_defaults_cover_servers_that_omit_decoder_details() -> None:
+    segment = Segment(id=0, start=0.0, end=1.0, text="hi")
+    assert (segment.seek, segment.tokens, segment.temperature) == (0, [], 0.0)
+    assert (segment.avg_logprob, segment.compression_ratio, segment.no_speech_prob) == (
+        0.0,
+        0.0,
+        0.0,
+    )
+    assert Segment(id=1, start=0, end=1, text="a").tokens is not segment.tokens
+
+
+def test_models_keep_unknown_fields() -> None:
+    word = Word.model_validate({"word": "hi", "start": 0, "end": 0.5, "probability": 0.9})
+    assert word.model_extra == {"probability": 0.9}
+    verbose = TranscriptionVerbose.model_validate({"text": "hi", "x_provider": "abc"})
+    assert verbose.model_dump()["x_provider"] == "abc"
+
+
+def test_diarized_defaults() -> None:
+    result = TranscriptionDiarized(text="")
+    assert result.segments == []
+    turn = DiarizedSegment(id="s0", start=0, end=1, speaker="A", text="hi")
+    assert turn.type == "transcript.text.segment"
+
+
+def test_transcription_round_trips_through_json() -> None:
+    original = Transcription(text="hi", usage=UsageDuration(seconds=1.5))
+    assert Transcription.model_validate_json(original.model_dump_json()) == original
+
+
+def test_server_vad_dumps_only_what_was_set() -> None:
+    assert ServerVad().model_dump(exclude_none=True) == {"type": "server_vad"}
+    vad = ServerVad(prefix_padding_ms=100, silence_duration_ms=200, threshold=0.3)
+    assert vad.model_dump(exclude_none=True) == {
+        "type": "server_vad",
+        "prefix_padding_ms": 100,
+        "silence_duration_ms": 200,
+        "threshold": 0.3,
+    }
