@@ -24,6 +24,7 @@ __all__ = [
     "atomic_output",
     "check_audio_bytes",
     "check_audio_file",
+    "check_target",
     "resolve_inside",
     "sniff_audio_format",
 ]
@@ -99,15 +100,31 @@ def check_audio_bytes(
 
 def check_audio_file(path: Path, *, max_bytes: int = MAX_UPLOAD_BYTES) -> int:
     """Check a local audio file before upload; return its size in bytes."""
-    if not path.exists():
-        raise OneRouterInputError(f"No file at {str(path)!r}. Check the path and try again.")
-    if not path.is_file():
-        raise OneRouterInputError(f"{str(path)!r} is not a regular file. Give an audio file.")
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
+    try:
+        if not path.exists():
+            raise OneRouterInputError(f"No file at {str(path)!r}. Check the path and try again.")
+        if not path.is_file():
+            raise OneRouterInputError(f"{str(path)!r} is not a regular file. Give an audio file.")
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError as error:  # e.g. a name too long, or no permission to read
+        raise OneRouterInputError(
+            f"{str(path)!r} cannot be read ({error.strerror or type(error).__name__}). "
+            "Check the path and try again."
+        ) from None
     check_audio_bytes(path.name, head, size, max_bytes=max_bytes)
     return size
+
+
+def check_target(target: Path, *, overwrite: bool) -> None:
+    """Refuse an output path that is a folder, or a file that exists unless ``overwrite``."""
+    if target.is_dir():
+        raise OneRouterInputError(f"{str(target)!r} is a folder; give the path of a file.")
+    if target.exists() and not overwrite:
+        raise OneRouterInputError(
+            f"{str(target)!r} already exists; pass overwrite=True to replace it."
+        )
 
 
 def _rename_no_clobber(temp_name: str, target: Path) -> None:
@@ -131,10 +148,7 @@ def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO
 
     On any error the temporary file is removed, so ``target`` is either complete or absent.
     """
-    if target.exists() and not overwrite:
-        raise OneRouterInputError(
-            f"{str(target)!r} already exists; pass overwrite=True to replace it."
-        )
+    check_target(target, overwrite=overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:

@@ -22,7 +22,12 @@ import httpx
 from pydantic import SecretStr
 from typing_extensions import Self, Unpack
 
-from langchain_onerouter_audio._files import AudioInput, UploadFile, atomic_output
+from langchain_onerouter_audio._files import (
+    AudioInput,
+    UploadFile,
+    atomic_output,
+    check_target,
+)
 from langchain_onerouter_audio._params import (
     TranscriptionOptions,
     TranslationOptions,
@@ -338,6 +343,7 @@ class OneRouterAudioClient:
         """
         payload = speech_payload(text, **options)
         target = Path(path)
+        check_target(target, overwrite=overwrite)  # before the request: it costs money
         sse = payload.get("stream_format") == "sse"
         build = self._json_request("/audio/speech", payload)
         self._send(build, _raw, target=target, overwrite=overwrite, sse=sse)
@@ -354,6 +360,7 @@ class OneRouterAudioClient:
         """Async :meth:`speech_to_file`."""
         payload = speech_payload(text, **options)
         target = Path(path)
+        check_target(target, overwrite=overwrite)  # before the request: it costs money
         sse = payload.get("stream_format") == "sse"
         build = self._json_request("/audio/speech", payload)
         await self._asend(build, _raw, target=target, overwrite=overwrite, sse=sse)
