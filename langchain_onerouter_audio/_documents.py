@@ -1,0 +1,81 @@
+"""Turn a transcript into LangChain Documents, the same way for the loader and the parser."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_args
+
+from langchain_core.documents import Document
+
+from langchain_onerouter_audio._responses import TranscriptResult
+from langchain_onerouter_audio.errors import OneRouterInputError
+from langchain_onerouter_audio.models import Transcription, TranscriptionVerbose
+
+__all__ = ["MODE_FORMATS", "Mode", "Task", "WireFormat", "check_choice", "transcript_documents"]
+
+Mode = Literal["single", "segments", "srt", "vtt"]
+Task = Literal["transcribe", "translate"]
+WireFormat = Literal["json", "verbose_json", "srt", "vtt"]
+
+# json works with every transcription model; segments need verbose_json's timestamps.
+MODE_FORMATS: dict[Mode, WireFormat] = {
+    "single": "json",
+    "segments": "verbose_json",
+    "srt": "srt",
+    "vtt": "vtt",
+}
+
+
+def check_choice(name: str, value: object, choices: Any) -> None:
+    """Refuse ``value`` unless it is one of the ``Literal`` type's values."""
+    allowed = get_args(choices)
+    if value not in allowed:
+        raise OneRouterInputError(f"`{name}` is {value!r}; use one of: {', '.join(allowed)}.")
+
+
+def _known(**values: Any) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def transcript_documents(
+    result: TranscriptResult,
+    *,
+    mode: Mode,
+    source: str | None,
+    model: str,
+    task: Task,
+    language: str | None,
+) -> list[Document]:
+    """Documents for one recording's transcript.
+
+    ``single`` gives one Document with the text, ``segments`` one per segment with
+    ``segment_id``, ``start`` and ``end`` in seconds, ``srt`` / ``vtt`` one holding the
+    subtitle file. ``language`` is the requested one, used when the response names none.
+    """
+    detail = result if isinstance(result, (Transcription, TranscriptionVerbose)) else None
+    verbose = result if isinstance(result, TranscriptionVerbose) else None
+    usage = detail.usage if detail else None
+    metadata = _known(
+        source=source,
+        model=model,
+        task=task,
+        language=(verbose.language if verbose else None) or language,
+        duration=verbose.duration if verbose else None,
+        usage=usage.model_dump(exclude_none=True) if usage else None,
+    )
+    if mode == "segments":
+        if verbose is None:
+            raise TypeError("segments mode needs a verbose_json transcript")
+        return [
+            Document(
+                page_content=segment.text.strip(),
+                metadata={
+                    **metadata,
+                    "segment_id": segment.id,
+                    "start": segment.start,
+                    "end": segment.end,
+                },
+            )
+            for segment in verbose.segments or ()
+        ]
+    text = detail.text.strip() if detail else str(result)
+    return [Document(page_content=text, metadata=metadata)]

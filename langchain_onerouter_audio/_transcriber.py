@@ -1,0 +1,217 @@
+"""The engine behind the loader and the parser: one recording in, its Documents out.
+
+It checks the file with the client's own rules, answers from the cache when it can, splits
+audio over the upload limit, sends one request per piece (sync or truly async), stitches
+the pieces and builds the Documents.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TypedDict
+
+from langchain_core.documents import Document
+from pydantic import SecretStr
+from typing_extensions import Unpack
+
+from langchain_onerouter_audio._cache import TranscriptCache, audio_digest, cache_key
+from langchain_onerouter_audio._documents import (
+    MODE_FORMATS,
+    Mode,
+    Task,
+    WireFormat,
+    check_choice,
+    transcript_documents,
+)
+from langchain_onerouter_audio._files import AudioInput, UploadFile
+from langchain_onerouter_audio._params import (
+    DEFAULT_TRANSCRIPTION_MODEL,
+    TranscriptionOptions,
+    TranslationOptions,
+    transcription_fields,
+)
+from langchain_onerouter_audio._responses import TranscriptResult
+from langchain_onerouter_audio._splitting import AudioChunk, split_audio
+from langchain_onerouter_audio._stitch import stitch_transcripts
+from langchain_onerouter_audio.client import OneRouterAudioClient
+from langchain_onerouter_audio.errors import OneRouterInputError
+
+__all__ = ["Transcriber", "TranscriberOptions"]
+
+
+class TranscriberOptions(TypedDict, total=False):
+    """Settings shared by OneRouterTranscriptLoader and OneRouterAudioParser.
+
+    client: an OneRouterAudioClient to use (else one is built from api_key / base_url / env).
+    mode: "single" (default), "segments", "srt" or "vtt".
+    task: "transcribe" (default) or "translate" (into English).
+    model, language, prompt, temperature: request options (language: transcription only).
+    max_upload_bytes: files larger than this are split (default: the client's limit, 25 MB).
+    cache_dir: folder for the transcript cache; off when not given.
+    """
+
+    client: OneRouterAudioClient
+    api_key: str | SecretStr
+    base_url: str
+    mode: Mode
+    task: Task
+    model: str
+    language: str | None
+    prompt: str | None
+    temperature: float | None
+    max_upload_bytes: int | None
+    cache_dir: str | os.PathLike[str] | None
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A checked recording and what is known about it before any request."""
+
+    upload: UploadFile
+    split: bool
+    key: str | None
+    cached: TranscriptResult | None
+
+    @property
+    def file(self) -> AudioInput:
+        upload = self.upload
+        return upload.path if upload.path is not None else (upload.name, upload.content or b"")
+
+    @property
+    def audio(self) -> Path | bytes:
+        return self.upload.path if self.upload.path is not None else self.upload.content or b""
+
+
+class Transcriber:
+    """Transcribes recordings into Documents with fixed settings (see TranscriberOptions)."""
+
+    def __init__(self, **options: Unpack[TranscriberOptions]) -> None:
+        client = options.get("client")
+        self.client = client or OneRouterAudioClient(
+            api_key=options.get("api_key"), base_url=options.get("base_url")
+        )
+        self.mode: Mode = options.get("mode", "single")
+        self.task: Task = options.get("task", "transcribe")
+        check_choice("mode", self.mode, Mode)
+        check_choice("task", self.task, Task)
+        self.model = options.get("model", DEFAULT_TRANSCRIPTION_MODEL)
+        self.language = options.get("language")
+        if self.language and self.task == "translate":
+            raise OneRouterInputError(
+                "`language` applies to task='transcribe' only; translation always gives English."
+            )
+        self._options = TranscriptionOptions(
+            model=self.model,
+            language=self.language,
+            prompt=options.get("prompt"),
+            temperature=options.get("temperature"),
+        )
+        transcription_fields(self.response_format, **self._options)  # fail early on bad options
+        self.max_upload_bytes = options.get("max_upload_bytes") or self.client.max_upload_bytes
+        cache_dir = options.get("cache_dir")
+        self.cache = TranscriptCache(cache_dir) if cache_dir is not None else None
+
+    @property
+    def response_format(self) -> WireFormat:
+        """The wire format that the mode needs."""
+        return MODE_FORMATS[self.mode]
+
+    # -- the steps both engines share
+
+    def _prepare(self, file: AudioInput) -> _Job:
+        """Check the file as the client would (size aside), and look it up in the cache."""
+        upload = UploadFile.from_input(file, max_bytes=sys.maxsize)
+        job = _Job(upload, split=upload.size > self.max_upload_bytes, key=None, cached=None)
+        if self.cache is None:
+            return job
+        key = cache_key(
+            audio_digest(job.audio),
+            model=self.model,
+            task=self.task,
+            format=self.response_format,
+            options={k: v for k, v in self._options.items() if k != "model"},
+            split_bytes=self.max_upload_bytes if job.split else None,
+        )
+        return replace(job, key=key, cached=self.cache.get(key, self.response_format))
+
+    def _chunks(self, job: _Job) -> Iterator[AudioChunk]:
+        return split_audio(job.audio, name=job.upload.name, max_bytes=self.max_upload_bytes)
+
+    def _finish(self, job: _Job, result: TranscriptResult, source: str | None) -> list[Document]:
+        if self.cache is not None and job.key is not None and job.cached is None:
+            self.cache.put(job.key, self.response_format, result)
+        return transcript_documents(
+            result,
+            mode=self.mode,
+            source=source,
+            model=self.model,
+            task=self.task,
+            language=self.language,
+        )
+
+    def _stitch(self, parts: list[tuple[AudioChunk, TranscriptResult]]) -> TranscriptResult:
+        if not parts:
+            raise OneRouterInputError("The recording decoded to no audio samples.")
+        last = parts[-1][0]
+        return stitch_transcripts(
+            self.response_format,
+            [(chunk.offset, result) for chunk, result in parts],
+            duration=last.offset + last.duration,
+        )
+
+    def _translation_options(self) -> TranslationOptions:
+        return TranslationOptions(
+            model=self.model,
+            prompt=self._options.get("prompt"),
+            temperature=self._options.get("temperature"),
+        )
+
+    # -- blocking engine
+
+    def _request(self, file: AudioInput) -> TranscriptResult:
+        fmt = self.response_format
+        if self.task == "translate":
+            return self.client.translate(file, response_format=fmt, **self._translation_options())
+        return self.client.transcribe(file, response_format=fmt, **self._options)
+
+    def documents(self, file: AudioInput, source: str | None) -> list[Document]:
+        """Documents for one recording (a path, or a ``(filename, bytes)`` pair)."""
+        job = self._prepare(file)
+        result = job.cached
+        if result is None and job.split:
+            result = self._stitch(
+                [(chunk, self._request((chunk.name, chunk.data))) for chunk in self._chunks(job)]
+            )
+        elif result is None:
+            result = self._request(job.file)
+        return self._finish(job, result, source)
+
+    # -- async engine: network calls are awaited; disk and CPU work runs off the loop
+
+    async def _arequest(self, file: AudioInput) -> TranscriptResult:
+        fmt = self.response_format
+        if self.task == "translate":
+            options = self._translation_options()
+            return await self.client.atranslate(file, response_format=fmt, **options)
+        return await self.client.atranscribe(file, response_format=fmt, **self._options)
+
+    async def adocuments(self, file: AudioInput, source: str | None) -> list[Document]:
+        """Async :meth:`documents`."""
+        job = await asyncio.to_thread(self._prepare, file) if self.cache else self._prepare(file)
+        result = job.cached
+        if result is None and job.split:
+            chunks = self._chunks(job)
+            parts: list[tuple[AudioChunk, TranscriptResult]] = []
+            while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+                parts.append((chunk, await self._arequest((chunk.name, chunk.data))))
+            result = self._stitch(parts)
+        elif result is None:
+            result = await self._arequest(job.file)
+        if self.cache is not None:
+            return await asyncio.to_thread(self._finish, job, result, source)
+        return self._finish(job, result, source)

@@ -1,0 +1,155 @@
+"""OneRouterTranscriptLoader: audio files in, transcript Documents out."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Union
+
+from langchain_core.document_loaders import BaseLoader
+from langchain_core.documents import Document
+from typing_extensions import Unpack
+
+from langchain_onerouter_audio._concurrency import aordered_map, ordered_map
+from langchain_onerouter_audio._documents import check_choice
+from langchain_onerouter_audio._transcriber import Transcriber, TranscriberOptions
+from langchain_onerouter_audio.errors import (
+    OneRouterAuthenticationError,
+    OneRouterError,
+    OneRouterInputError,
+    OneRouterPermissionError,
+)
+from langchain_onerouter_audio.models import UPLOAD_FORMATS
+
+__all__ = ["LoadFailure", "OneRouterTranscriptLoader"]
+
+logger = logging.getLogger("langchain_onerouter_audio")
+
+PathInput = Union[str, "os.PathLike[str]"]
+OnError = Literal["raise", "skip"]
+
+# Problems of one file; anything else (a bad key, a bug) stops the load even when skipping.
+_PER_FILE_ERRORS = (OneRouterError, OSError)
+_GLOBAL_ERRORS = (OneRouterAuthenticationError, OneRouterPermissionError)
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """A file that was skipped under ``on_error="skip"``, and why."""
+
+    source: str
+    error: Exception
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.error}"
+
+
+def _is_visible(path: Path, folder: Path) -> bool:
+    return not any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
+def _folder_files(folder: Path, glob: str | None) -> list[Path]:
+    """Files in ``folder`` matching ``glob``; by default every audio file, recursively."""
+    if glob is not None:
+        return sorted(path for path in folder.glob(glob) if path.is_file())
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and path.suffix.lower().lstrip(".") in UPLOAD_FORMATS
+        and _is_visible(path, folder)
+    )
+
+
+class OneRouterTranscriptLoader(BaseLoader):
+    """Load audio files as transcript Documents through OneRouter's audio API.
+
+    ``file_path`` is one file, a list of files, or a folder (every audio file in it, or those
+    matching ``glob``). Files are transcribed ``max_concurrency`` at a time; Documents come
+    out in file order. ``mode``, ``task``, ``model``, ``cache_dir`` and the other settings are
+    described in :class:`~langchain_onerouter_audio._transcriber.TranscriberOptions`.
+
+    With ``on_error="skip"`` a file that fails is logged and listed in ``failures``, and the
+    others still load; with ``"raise"`` (the default) the error is raised after the Documents
+    of every earlier file have been yielded. An invalid key always raises.
+
+    Example:
+        .. code-block:: python
+
+            loader = OneRouterTranscriptLoader("talks/", mode="segments", cache_dir=".cache")
+            docs = loader.load()  # metadata: source, model, task, start, end, ...
+
+    """
+
+    def __init__(
+        self,
+        file_path: PathInput | Sequence[PathInput],
+        *,
+        glob: str | None = None,
+        max_concurrency: int = 4,
+        on_error: OnError = "raise",
+        **options: Unpack[TranscriberOptions],
+    ) -> None:
+        if max_concurrency < 1:
+            raise OneRouterInputError(f"`max_concurrency` is {max_concurrency}; use 1 or more.")
+        check_choice("on_error", on_error, OnError)
+        paths = [file_path] if isinstance(file_path, (str, os.PathLike)) else list(file_path)
+        self.file_paths = [Path(path) for path in paths]
+        self.glob = glob
+        self.max_concurrency = max_concurrency
+        self.on_error: OnError = on_error
+        self.transcriber = Transcriber(**options)
+        self.failures: list[LoadFailure] = []
+
+    def _files(self) -> list[Path]:
+        files: list[Path] = []
+        for path in self.file_paths:
+            files.extend(_folder_files(path, self.glob) if path.is_dir() else [path])
+        return files
+
+    def _load_file(self, path: Path) -> list[Document] | Exception:
+        try:
+            return self.transcriber.documents(path, str(path))
+        except _PER_FILE_ERRORS as error:
+            return error
+
+    async def _aload_file(self, path: Path) -> list[Document] | Exception:
+        try:
+            return await self.transcriber.adocuments(path, str(path))
+        except _PER_FILE_ERRORS as error:
+            return error
+
+    def _accept(self, path: Path, outcome: list[Document] | Exception) -> list[Document]:
+        """Documents of a finished file; a failure is raised or recorded per ``on_error``."""
+        if not isinstance(outcome, Exception):
+            return outcome
+        if self.on_error == "raise" or isinstance(outcome, _GLOBAL_ERRORS):
+            raise outcome
+        logger.warning("Skipping %s: %s", path, outcome)
+        self.failures.append(LoadFailure(str(path), outcome))
+        return []
+
+    def lazy_load(self) -> Iterator[Document]:
+        """Yield Documents file by file, transcribing ``max_concurrency`` files at a time."""
+        self.failures = []
+        files = self._files()
+        outcomes = ordered_map(self._load_file, files, self.max_concurrency)
+        with contextlib.closing(outcomes):
+            for path, outcome in zip(files, outcomes, strict=True):
+                yield from self._accept(path, outcome)
+
+    async def alazy_load(self) -> AsyncIterator[Document]:
+        """Async :meth:`lazy_load`, on the client's async methods (no thread per file)."""
+        self.failures = []
+        files = self._files()
+        outcomes = aordered_map(self._aload_file, files, self.max_concurrency)
+        try:
+            for path in files:
+                for document in self._accept(path, await anext(outcomes)):
+                    yield document
+        finally:
+            await outcomes.aclose()

@@ -1,0 +1,67 @@
+"""OneRouterAudioParser: audio blobs in, transcript Documents out (for GenericLoader)."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+from langchain_core.document_loaders import BaseBlobParser
+from langchain_core.documents import Document
+from langchain_core.documents.base import Blob
+from typing_extensions import Unpack
+
+from langchain_onerouter_audio._files import AudioInput, sniff_audio_format
+from langchain_onerouter_audio._transcriber import Transcriber, TranscriberOptions
+
+__all__ = ["OneRouterAudioParser"]
+
+
+def _blob_name(blob: Blob, data: bytes) -> str:
+    """A file name for an in-memory blob: its path's, else one from its bytes or type."""
+    if blob.path is not None:
+        return Path(blob.path).name
+    extension = sniff_audio_format(data[:16])
+    if extension is None and blob.mimetype:
+        extension = (mimetypes.guess_extension(blob.mimetype) or "").lstrip(".") or None
+    return f"audio.{extension}" if extension else "audio"
+
+
+def _blob_input(blob: Blob) -> AudioInput:
+    """Stream a file-backed blob from disk; send an in-memory one as named bytes."""
+    if blob.data is None and blob.path is not None:
+        return Path(blob.path)
+    data = blob.as_bytes()
+    return (_blob_name(blob, data), data)
+
+
+class OneRouterAudioParser(BaseBlobParser):
+    """Transcribe audio blobs into Documents, as OneRouterTranscriptLoader does for files.
+
+    Works with ``GenericLoader`` / ``FileSystemBlobLoader`` and with in-memory blobs
+    (``Blob.from_data(audio_bytes, mime_type="audio/mpeg", path="talk.mp3")``); the same
+    audio gives the same Documents and metadata either way. Settings are those of
+    :class:`~langchain_onerouter_audio._transcriber.TranscriberOptions`.
+
+    Example:
+        .. code-block:: python
+
+            from langchain_community.document_loaders.generic import GenericLoader
+
+            loader = GenericLoader.from_filesystem(
+                "talks/", glob="*.mp3", parser=OneRouterAudioParser(mode="segments")
+            )
+
+    """
+
+    def __init__(self, **options: Unpack[TranscriberOptions]) -> None:
+        self.transcriber = Transcriber(**options)
+
+    def lazy_parse(self, blob: Blob) -> Iterator[Document]:
+        """Transcribe one blob."""
+        yield from self.transcriber.documents(_blob_input(blob), blob.source)
+
+    async def alazy_parse(self, blob: Blob) -> AsyncIterator[Document]:
+        """Async :meth:`lazy_parse`, on the client's async methods."""
+        for document in await self.transcriber.adocuments(_blob_input(blob), blob.source):
+            yield document
