@@ -147,6 +147,8 @@ def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO
     """Write to a temporary file beside ``target`` and rename it into place on success.
 
     On any error the temporary file is removed, so ``target`` is either complete or absent.
+    There is no fsync: it cost more than a whole local round trip per file and would block
+    an event loop, while the rename already keeps readers from seeing a partial file.
     """
     check_target(target, overwrite=overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -154,8 +156,6 @@ def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
         if overwrite:
             os.replace(temp_name, target)
         else:
