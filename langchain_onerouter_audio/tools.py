@@ -6,8 +6,8 @@ unsupported file, text too long) come back to it as a ``ToolException`` message;
 it cannot fix (a bad key, an exhausted retry budget) raise.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: BaseTool reads the type hints of ``_run``
+# on every call, and string annotations would be compiled and evaluated again each time.
 import contextlib
 import tempfile
 import uuid
