@@ -12,6 +12,7 @@ A chat model is real when ``OPENAI_API_KEY`` is set and ``langchain-openai`` is 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,16 +51,31 @@ def mode_line() -> str:
     )
 
 
+_UPLOAD_NAME = re.compile(rb'name="file"; filename="([^"]*)"')
+_UPLOAD_MARK = b"<audio upload omitted: "
+
+
 def _audio_calls_only(request: Any) -> Any:
     """Record and replay the audio API only; anything else (a chat model) goes out live.
 
-    Uploaded audio is dropped from the cassette: the clips are in examples/audio/ already.
+    An uploaded file is replaced by its name: the clips are in examples/audio/ already.
     """
     if "/audio/" not in request.path:
         return None
-    if "multipart/form-data" in request.headers.get("Content-Type", ""):
-        request.body = b"<audio upload omitted>"
+    if "multipart/form-data" in request.headers.get("Content-Type", "") and not _upload_of(request):
+        found = _UPLOAD_NAME.search(request.body or b"")
+        request.body = _UPLOAD_MARK + (found.group(1) if found else b"?") + b">"
     return request
+
+
+def _same_upload(one: Any, other: Any) -> bool:
+    """Uploads replay by file name, so files transcribed in parallel get their own answers."""
+    return _upload_of(one) == _upload_of(other)
+
+
+def _upload_of(request: Any) -> bytes | None:
+    body: bytes = request.body or b""
+    return body if body.startswith(_UPLOAD_MARK) else None
 
 
 @contextmanager
@@ -75,11 +91,13 @@ def audio_client(cassette: str) -> Iterator[OneRouterAudioClient]:
 
     recorder = vcr.VCR(
         record_mode="all" if recording else "none",
-        match_on=["method", "path", "query"],
+        match_on=["method", "path", "query", "upload"],
         filter_headers=["authorization"],
         before_record_request=_audio_calls_only,
         decode_compressed_response=True,
+        drop_unused_requests=True,
     )
+    recorder.register_matcher("upload", _same_upload)
     key = None if recording else _REPLAY_KEY
     with (
         recorder.use_cassette(str(CASSETTES / f"{cassette}.yaml")),

@@ -87,15 +87,15 @@ def describe(messages: Sequence[BaseMessage]) -> None:
     """Print each turn: the request, the tool calls, what the tools returned, the answer."""
     for message in messages:
         if isinstance(message, HumanMessage):
-            print(f"  user      : {message.content}")
+            print(f"      user  : {message.content}")
         elif isinstance(message, ToolMessage):
-            print(f"  tool      : {message.name} -> {message.content!r}")
+            print(f"      tool  : {message.name} -> {message.content!r}")
             print(f"              artifact: {summarize(message.artifact)}")
         elif isinstance(message, AIMessage):
             for call in message.tool_calls:
-                print(f"  agent     : calls {call['name']}({call['args']})")
+                print(f"      agent : calls {call['name']}({call['args']})")
             if message.content:
-                print(f"  agent     : {message.content}")
+                print(f"      agent : {message.content}")
 
 
 def summarize(artifact: Any) -> str:
