@@ -32,6 +32,8 @@ format: $(VENV)/.installed
 # Re-record every cassette against the API named by ONEROUTER_BASE_URL with ONEROUTER_API_KEY.
 record: $(VENV)/.installed
 	$(PY) -m pytest --record-mode=rewrite -m vcr $(PYTEST_FLAGS)
+	ONEROUTER_RECORD=1 $(PY) examples/quickstart.py
+	ONEROUTER_RECORD=1 $(PY) examples/speak_answer.py
 
 bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[bench]"
