@@ -1,0 +1,308 @@
+"""The three tools on a mock API: what the model reads, what the application gets, error rule."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from langchain_core.messages import ToolCall, ToolMessage
+from langchain_core.tools import BaseTool
+
+from langchain_onerouter_audio import (
+    OneRouterTextToSpeechTool,
+    OneRouterTranscriptionTool,
+    OneRouterTranslationTool,
+)
+from langchain_onerouter_audio.errors import (
+    OneRouterAuthenticationError,
+    OneRouterConnectionError,
+    OneRouterError,
+    OneRouterRateLimitError,
+)
+from langchain_onerouter_audio.models import TranscriptionVerbose
+from tests._calls import MODES, call
+from tests.unit_tests._fake_api import AUDIO, VERBOSE, Api, answer, form
+
+SpeechToText = type[OneRouterTranscriptionTool] | type[OneRouterTranslationTool]
+
+
+def tool_call(tool: BaseTool, **args: Any) -> ToolCall:
+    return ToolCall(name=tool.name, args=args, id="call_1", type="tool_call")
+
+
+def invoke(tool: BaseTool, mode: str, **args: Any) -> ToolMessage:
+    message = call(tool, "invoke", mode, tool_call(tool, **args))
+    assert isinstance(message, ToolMessage)
+    assert message.tool_call_id == "call_1"
+    return message
+
+
+@pytest.fixture
+def api() -> Api:
+    return Api(answer)
+
+
+@pytest.fixture
+def speaker(api: Api, tmp_path: Path) -> OneRouterTextToSpeechTool:
+    return OneRouterTextToSpeechTool(client=api.client(), output_dir=tmp_path / "speech")
+
+
+def _stt(api: Api, cls: SpeechToText, root: Path, **settings: Any) -> BaseTool:
+    return cls(client=api.client(), root_dir=root, **settings)
+
+
+# -- text to speech
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_speech_file_path_and_artifact(
+    api: Api, speaker: OneRouterTextToSpeechTool, mode: str
+) -> None:
+    message = invoke(speaker, mode, text="Hello.", voice="nova", instructions="calm", speed=1.2)
+    path = Path(str(message.content))
+    assert message.status == "success"
+    assert path.parent == speaker.output_dir
+    assert re.fullmatch(r"speech-\d{8}T\d{6}Z-[0-9a-f]{12}\.mp3", path.name)
+    assert path.read_bytes() == AUDIO
+    assert message.artifact == {
+        "path": str(path),
+        "format": "mp3",
+        "bytes": len(AUDIO),
+        "model": "gpt-4o-mini-tts",
+        "voice": "nova",
+    }
+    assert api.json() == {
+        "model": "gpt-4o-mini-tts",
+        "input": "Hello.",
+        "voice": "nova",
+        "instructions": "calm",
+        "response_format": "mp3",
+        "speed": 1.2,
+    }
+
+
+def test_speech_settings_from_the_constructor(api: Api, tmp_path: Path) -> None:
+    tool = OneRouterTextToSpeechTool(
+        client=api.client(), model="tts-1", voice="onyx", audio_format="wav", output_dir=tmp_path
+    )
+    message = invoke(tool, "sync", text="Hi.")
+    assert str(message.content).endswith(".wav")
+    assert message.artifact["format"] == "wav"
+    assert (message.artifact["model"], message.artifact["voice"]) == ("tts-1", "onyx")
+    assert api.json() == {
+        "model": "tts-1",
+        "input": "Hi.",
+        "voice": "onyx",
+        "response_format": "wav",
+    }
+
+
+def test_every_call_writes_a_new_file(speaker: OneRouterTextToSpeechTool) -> None:
+    first = invoke(speaker, "sync", text="One.").content
+    second = invoke(speaker, "sync", text="Two.").content
+    assert first != second
+    assert sorted(p.name for p in speaker.output_dir.iterdir()) == sorted(
+        Path(str(p)).name for p in (first, second)
+    )
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        ({"text": ""}, "text: String should have at least 1 character"),
+        ({"text": "a" * 4097}, "text: String should have at most 4096 characters"),
+        ({"text": "Hi.", "speed": 5}, "speed: Input should be less than or equal to 4"),
+        ({"voice": "nova"}, "text: Field required"),
+    ],
+)
+def test_invalid_speech_arguments_go_back_to_the_model(
+    api: Api, speaker: OneRouterTextToSpeechTool, mode: str, args: dict[str, Any], problem: str
+) -> None:
+    message = invoke(speaker, mode, **args)
+    assert message.status == "error"
+    assert problem in str(message.content)
+    assert str(message.content).endswith("Fix them and call the tool again.")
+    assert api.requests == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("status", [400, 413, 422])
+def test_refused_speech_goes_back_to_the_model(tmp_path: Path, mode: str, status: int) -> None:
+    api = Api(lambda _: httpx.Response(status, json={"error": {"message": "voice 'x' unknown"}}))
+    tool = OneRouterTextToSpeechTool(client=api.client(), output_dir=tmp_path)
+    message = invoke(tool, mode, text="Hi.", voice="x")
+    assert message.status == "error"
+    assert message.content == "The audio API refused the request: voice 'x' unknown"
+    assert message.artifact is None
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- speech to text
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_transcription_text_and_typed_artifact(api: Api, audio_dir: Path, mode: str) -> None:
+    tool = _stt(api, OneRouterTranscriptionTool, audio_dir)
+    message = invoke(tool, mode, file_path="hello.mp3", language="en", prompt="Wolfgang")
+    assert message.status == "success"
+    assert message.content == "hello there"
+    assert message.artifact == TranscriptionVerbose.model_validate(VERBOSE)
+    assert str(api.last.url).endswith("/audio/transcriptions")
+    assert sorted(form(api.last)) == [
+        ("language", "en"),
+        ("model", "whisper-1"),
+        ("prompt", "Wolfgang"),
+        ("response_format", "verbose_json"),
+    ]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_translation_text_and_typed_artifact(api: Api, audio_dir: Path, mode: str) -> None:
+    tool = _stt(api, OneRouterTranslationTool, audio_dir, model="whisper-large")
+    message = invoke(tool, mode, file_path="sub/../german.mp3")
+    assert message.content == "hello there"
+    assert isinstance(message.artifact, TranscriptionVerbose)
+    assert str(api.last.url).endswith("/audio/translations")
+    assert form(api.last) == [("model", "whisper-large"), ("response_format", "verbose_json")]
+
+
+@pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
+@pytest.mark.parametrize("transcript_format", ["text", "srt", "vtt"])
+def test_text_formats_are_content_and_artifact(
+    api: Api, audio_dir: Path, cls: SpeechToText, transcript_format: str
+) -> None:
+    tool = _stt(api, cls, audio_dir, transcript_format=transcript_format)
+    message = invoke(tool, "sync", file_path="hello.wav")
+    assert message.content == message.artifact == f"{transcript_format}: hello there\n"
+
+
+def test_json_format_artifact(api: Api, audio_dir: Path) -> None:
+    tool = _stt(api, OneRouterTranscriptionTool, audio_dir, transcript_format="json")
+    message = invoke(tool, "sync", file_path="hello.flac")
+    assert message.content == "hello there"
+    assert message.artifact.usage.seconds == 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
+@pytest.mark.parametrize(
+    ("file_path", "problem"),
+    [
+        ("../outside.mp3", "is outside the allowed folder"),
+        ("/etc/hostname", "is outside the allowed folder"),
+        ("missing.mp3", "No file at"),
+        ("empty.wav", "is empty (0 bytes)"),
+        ("corrupt.mp3", "does not look like audio"),
+        ("mislabeled.txt", "Its bytes look like mp3; rename it"),
+        ("", "file_path: String should have at least 1 character"),
+    ],
+)
+def test_fixable_file_problems_go_back_to_the_model(
+    api: Api, audio_dir: Path, mode: str, cls: SpeechToText, file_path: str, problem: str
+) -> None:
+    (audio_dir.parent / "outside.mp3").write_bytes((audio_dir / "hello.mp3").read_bytes())
+    message = invoke(_stt(api, cls, audio_dir), mode, file_path=file_path)
+    assert message.status == "error"
+    assert problem in str(message.content)
+    assert message.artifact is None
+    assert api.requests == []
+
+
+def test_a_bad_language_goes_back_to_the_model(api: Api, audio_dir: Path) -> None:
+    message = invoke(
+        _stt(api, OneRouterTranscriptionTool, audio_dir),
+        "sync",
+        file_path="hello.mp3",
+        language="German",
+    )
+    assert message.status == "error"
+    assert "give a two-letter ISO-639-1 code" in str(message.content)
+    assert api.requests == []
+
+
+def test_translation_takes_no_language(api: Api, audio_dir: Path) -> None:
+    tool = _stt(api, OneRouterTranslationTool, audio_dir)
+    message = invoke(tool, "sync", file_path="german.mp3", language="de")
+    assert message.status == "success"  # unknown arguments are dropped by the schema
+    assert "language" not in dict(form(api.last))
+
+
+# -- what the model cannot fix raises
+
+
+def _failing(status: int) -> Api:
+    return Api(lambda _: httpx.Response(status, json={"error": {"message": "no"}}))
+
+
+def _unreachable(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("connection refused", request=request)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("api", "error"),
+    [
+        (_failing(401), OneRouterAuthenticationError),
+        (_failing(429), OneRouterRateLimitError),
+        (Api(_unreachable), OneRouterConnectionError),
+    ],
+)
+@pytest.mark.parametrize("kind", ["speech", "transcribe", "translate"])
+def test_unfixable_problems_raise(
+    api: Api, audio_dir: Path, mode: str, error: type[Exception], kind: str
+) -> None:
+    tools: dict[str, tuple[BaseTool, dict[str, str]]] = {
+        "speech": (
+            OneRouterTextToSpeechTool(client=api.client(), output_dir=audio_dir / "out"),
+            {"text": "Hi."},
+        ),
+        "transcribe": (
+            _stt(api, OneRouterTranscriptionTool, audio_dir),
+            {"file_path": "hello.mp3"},
+        ),
+        "translate": (_stt(api, OneRouterTranslationTool, audio_dir), {"file_path": "hello.mp3"}),
+    }
+    tool, args = tools[kind]
+    with pytest.raises(error):
+        invoke(tool, mode, **args)
+    assert not (audio_dir / "out").exists() or list((audio_dir / "out").iterdir()) == []
+
+
+# -- construction
+
+
+def test_plain_invoke_returns_the_content_only(api: Api, audio_dir: Path) -> None:
+    tool = _stt(api, OneRouterTranscriptionTool, audio_dir)
+    assert tool.invoke({"file_path": "hello.mp3"}) == "hello there"
+
+
+def test_settings_build_a_client(tmp_path: Path) -> None:
+    tool = OneRouterTextToSpeechTool(
+        api_key="sk-abc", base_url="http://127.0.0.1:9/v1/", timeout=5, max_retries=4
+    )
+    assert tool.client.api_key.get_secret_value() == "sk-abc"
+    assert tool.client.base_url == "http://127.0.0.1:9/v1"
+    assert tool.client.timeout.read == 5
+    assert tool.client.max_retries == 4
+
+
+def test_a_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONEROUTER_API_KEY", "env-key")
+    tool = OneRouterTranslationTool()
+    assert tool.client.api_key.get_secret_value() == "env-key"
+    assert tool.root_dir == Path.cwd()
+
+
+def test_no_key_anywhere_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ONEROUTER_API_KEY", raising=False)
+    with pytest.raises(OneRouterError, match="No API key"):
+        OneRouterTranscriptionTool()
+
+
+def test_tools_are_content_and_artifact(api: Api) -> None:
+    for cls in (OneRouterTextToSpeechTool, OneRouterTranscriptionTool, OneRouterTranslationTool):
+        assert cls(client=api.client()).response_format == "content_and_artifact"
