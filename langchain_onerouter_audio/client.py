@@ -287,7 +287,13 @@ class OneRouterAudioClient:
 
     def _raise_for_status(self, response: httpx.Response, attempt: int) -> None:
         retry_after = parse_retry_after(response.headers, self.retry_policy.clock())
-        raise status_error(response, retry_after=retry_after, attempts=attempt)
+        # The key is passed inline, never bound to a local that a traceback could show.
+        raise status_error(
+            response,
+            retry_after=retry_after,
+            attempts=attempt,
+            secret=self.api_key.get_secret_value(),
+        )
 
     # -- the two engines: identical steps, one blocking and one async
 

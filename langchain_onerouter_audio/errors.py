@@ -25,6 +25,7 @@ __all__ = [
     "OneRouterResponseError",
     "OneRouterServerError",
     "OneRouterTimeoutError",
+    "redact",
     "status_error",
 ]
 
@@ -150,6 +151,9 @@ class OneRouterServerError(OneRouterAPIError):
     hint = "The provider had a problem; try again later."
 
 
+# Shorter "keys" are test stand-ins; masking them would mangle ordinary words.
+_MIN_REDACTED = 8
+
 _BY_STATUS: dict[int, type[OneRouterAPIError]] = {
     400: OneRouterBadRequestError,
     401: OneRouterAuthenticationError,
@@ -172,13 +176,25 @@ def _provider_error(response: httpx.Response) -> dict[str, Any]:
     return error if isinstance(error, dict) else {}
 
 
+def redact(text: str, secret: str | None) -> str:
+    """Mask ``secret`` in text a server sent back (some echo the key they refused)."""
+    if secret and len(secret) >= _MIN_REDACTED:
+        return text.replace(secret, "[redacted]")
+    return text
+
+
 def status_error(
-    response: httpx.Response, *, retry_after: float | None, attempts: int
+    response: httpx.Response,
+    *,
+    retry_after: float | None,
+    attempts: int,
+    secret: str | None = None,
 ) -> OneRouterAPIError:
     """Build the typed error for an error response (its body must already be read)."""
     status = response.status_code
     error = _provider_error(response)
     message = error.get("message") or response.text.strip()[:500] or response.reason_phrase
+    message = redact(str(message), secret)
     cls = _BY_STATUS.get(status) or (OneRouterServerError if status >= 500 else OneRouterAPIError)
     return cls(
         status,

@@ -1,0 +1,242 @@
+"""The API key never leaks: reprs, DEBUG logs, errors, tracebacks, tool output, cassettes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import traceback
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import vcr
+
+from langchain_onerouter_audio import (
+    OneRouterAudioClient,
+    OneRouterAudioToolkit,
+    OneRouterTextToSpeechTool,
+    OneRouterTranscriptionTool,
+    OneRouterTranslationTool,
+)
+from langchain_onerouter_audio.errors import OneRouterError
+from tests.conftest import CASSETTES, REPLAY_KEY
+from tests.unit_tests._mock_api import (
+    API_KEY,
+    AUDIO,
+    ENDPOINTS,
+    MODES,
+    LocalServer,
+    Script,
+    Seen,
+    Waits,
+    call,
+    error_response,
+    mock_client,
+    ok_action,
+    ok_response,
+    respond_json,
+    unused_port,
+)
+
+# The key as a server might echo it back, e.g. "Incorrect API key provided: sk-...".
+ECHO = f"Incorrect API key provided: {API_KEY}. You can find your key in your account."
+
+
+def assert_clean(text: str) -> None:
+    assert API_KEY not in text
+    assert API_KEY[8:24] not in text  # no long fragment either
+
+
+def everything_about(obj: Any) -> str:
+    """Every way an object is commonly shown: repr, str, its attributes, its dump."""
+    views = [repr(obj), str(obj), format(obj, ""), repr(vars(obj))]
+    if hasattr(obj, "model_dump"):
+        views.append(repr(obj.model_dump()))
+    return "\n".join(views)
+
+
+# -- repr and str
+
+
+def test_client_and_its_parts_do_not_show_the_key() -> None:
+    client = OneRouterAudioClient(api_key=API_KEY, default_headers={"X-Trace": "1"})
+    for obj in (client, client.retry_policy):
+        assert_clean(everything_about(obj))
+    assert_clean(repr(client.api_key) + str(client.api_key))
+
+
+def test_tools_and_toolkit_do_not_show_the_key(tmp_path: Path) -> None:
+    client = OneRouterAudioClient(api_key=API_KEY)
+    toolkit = OneRouterAudioToolkit(client=client, root_dir=tmp_path, output_dir=tmp_path)
+    objects: list[Any] = [
+        toolkit,
+        *toolkit.get_tools(),
+        OneRouterTextToSpeechTool(api_key=API_KEY, output_dir=tmp_path),
+        OneRouterTranscriptionTool(api_key=API_KEY, root_dir=tmp_path),
+        OneRouterTranslationTool(api_key=API_KEY, root_dir=tmp_path),
+    ]
+    for obj in objects:
+        assert_clean(everything_about(obj))
+    for tool in toolkit.get_tools():
+        assert_clean(repr(tool.tool_call_schema.model_json_schema()))
+
+
+# -- logs at DEBUG, from this package, httpx and httpcore alike
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+async def test_debug_logs_do_not_show_the_key(
+    endpoint: str, mode: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    answers = iter([respond_json(503, {"error": {"message": ECHO}})])
+
+    def handler(seen: Seen) -> Any:
+        return next(answers, None) or ok_action(seen)
+
+    caplog.set_level(logging.DEBUG)
+    with LocalServer(handler) as server:
+        client = OneRouterAudioClient(
+            api_key=API_KEY, base_url=server.base_url, retry_policy=Waits().policy(1)
+        )
+        async with client:
+            await call(client, endpoint, mode, tmp_path)
+    assert server.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
+    loggers = {record.name.split(".")[0] for record in caplog.records}
+    assert {"httpx", "httpcore", "langchain_onerouter_audio"} <= loggers
+    for record in caplog.records:
+        assert_clean(record.getMessage())
+        assert_clean(repr(record.args))
+    assert_clean(caplog.text)
+
+
+# -- errors: messages, reprs and formatted tracebacks with their locals
+
+
+def _failures() -> dict[str, Any]:
+    """A client per failure kind; each call raises."""
+    echo = error_response(401, ECHO)
+    plain_echo = httpx.Response(400, text=ECHO)
+    refused = f"http://127.0.0.1:{unused_port()}/v1"
+    return {
+        "401-echoing-the-key": mock_client(Script([echo]), Waits()),
+        "400-plain-text-echo": mock_client(Script([plain_echo]), Waits()),
+        "503-exhausted": mock_client(Script([error_response(503, ECHO)]), Waits(), max_retries=1),
+        "connection-refused": OneRouterAudioClient(
+            api_key=API_KEY, base_url=refused, retry_policy=Waits().policy(1)
+        ),
+        "malformed-body": mock_client(Script([httpx.Response(200, text="{oops")]), Waits()),
+        "bad-input": mock_client(Script([ok_response]), Waits()),
+    }
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("failure", _failures())
+async def test_errors_do_not_show_the_key(failure: str, mode: str, tmp_path: Path) -> None:
+    client = _failures()[failure]
+    endpoint = "transcribe" if failure == "malformed-body" else "speech"
+    if failure == "bad-input":
+        (tmp_path / "clip.mp3").write_bytes(b"")
+        endpoint = "translate"
+    with pytest.raises(OneRouterError) as caught:
+        await call(client, endpoint, mode, tmp_path)
+    error = caught.value
+    assert_clean(str(error))
+    assert_clean(repr(error))
+    assert_clean(repr(vars(error)))
+    formatted = traceback.TracebackException.from_exception(error, capture_locals=True)
+    # Every frame of the chain: this package's, tenacity's, httpx's and httpcore's.
+    frames = [frame for exc in _chain(formatted) for frame in exc.stack]
+    assert any("langchain_onerouter_audio" in frame.filename for frame in frames)
+    for frame in frames:
+        assert_clean(repr(frame.locals))
+    assert_clean("".join(traceback.format_exception(error)))
+    await client.aclose()
+
+
+def _chain(exc: traceback.TracebackException | None) -> list[traceback.TracebackException]:
+    found = []
+    while exc is not None:
+        found.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return found
+
+
+# -- tool output
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_tool_output_does_not_show_the_key(mode: str, audio_dir: Path) -> None:
+    script = Script([ok_response, ok_response, ok_response, error_response(400, ECHO)])
+    client = mock_client(script, Waits())
+    toolkit = OneRouterAudioToolkit(
+        client=client, root_dir=audio_dir, output_dir=audio_dir / "out", transcript_format="json"
+    )
+    speak, transcribe, translate = toolkit.get_tools()
+    calls = [
+        (speak, {"text": "hello"}),
+        (transcribe, {"file_path": "hello.mp3"}),
+        (translate, {"file_path": "german.mp3"}),
+        (translate, {"file_path": "german.mp3"}),  # the server refuses, echoing the key
+        (transcribe, {"file_path": "../../etc/passwd"}),
+    ]
+    outputs = []
+    for tool, args in calls:
+        message = {"type": "tool_call", "id": "c1", "name": tool.name, "args": args}
+        reply = tool.invoke(message) if mode == "sync" else await tool.ainvoke(message)
+        outputs.append(reply)
+    assert [reply.status for reply in outputs] == ["success"] * 3 + ["error"] * 2
+    assert "refused the request" in outputs[3].content
+    for reply in outputs:
+        assert_clean(repr(reply))
+        assert_clean(reply.model_dump_json())
+
+
+# -- cassettes
+
+
+def _cassette_files() -> list[Path]:
+    return sorted(path for path in CASSETTES.rglob("*") if path.is_file())
+
+
+def _known_keys() -> list[str]:
+    keys = [API_KEY, REPLAY_KEY]
+    if os.environ.get("ONEROUTER_API_KEY"):
+        keys.append(os.environ["ONEROUTER_API_KEY"])
+    return keys
+
+
+_AUTH_HEADER = re.compile(
+    r"^\s*-?\s*(authorization|api-key|x-api-key):", re.IGNORECASE | re.MULTILINE
+)
+
+
+def test_committed_cassettes_hold_no_key_and_no_auth_header() -> None:
+    for path in _cassette_files():
+        text = path.read_text(errors="replace")
+        assert "Bearer " not in text, path
+        assert not _AUTH_HEADER.search(text), path
+        for key in _known_keys():
+            assert key not in text, path
+
+
+def test_recording_filters_the_key(vcr_config: dict[str, Any], tmp_path: Path) -> None:
+    """Record a real exchange with the suite's VCR settings, then read the file back."""
+    cassette = tmp_path / "recorded.yaml"
+    recorder = vcr.VCR(**vcr_config)
+    audio = tmp_path / "clip.mp3"
+    audio.write_bytes(AUDIO)
+    with LocalServer(ok_action) as server:
+        client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
+        with recorder.use_cassette(str(cassette), record_mode="all"), client:
+            client.speech("hello")
+            client.transcribe(audio)
+    assert server.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
+    text = cassette.read_text()
+    assert "/v1/audio/speech" in text
+    assert "/v1/audio/transcriptions" in text
+    assert API_KEY not in text
+    assert "Bearer" not in text
+    assert not _AUTH_HEADER.search(text)
