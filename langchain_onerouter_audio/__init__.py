@@ -40,7 +40,7 @@ if TYPE_CHECKING:
         Word,
     )
     from langchain_onerouter_audio.parsers import OneRouterAudioParser
-    from langchain_onerouter_audio.synthesizer import OneRouterSpeechSynthesizer
+    from langchain_onerouter_audio.synthesizer import AudioChunk, OneRouterSpeechSynthesizer
     from langchain_onerouter_audio.toolkits import OneRouterAudioToolkit
     from langchain_onerouter_audio.tools import (
         OneRouterTextToSpeechTool,
@@ -58,7 +58,7 @@ _MODULE_EXPORTS: dict[str, tuple[str, ...]] = {
     "toolkits": ("OneRouterAudioToolkit",),
     "document_loaders": ("OneRouterTranscriptLoader",),
     "parsers": ("OneRouterAudioParser",),
-    "synthesizer": ("OneRouterSpeechSynthesizer",),
+    "synthesizer": ("AudioChunk", "OneRouterSpeechSynthesizer"),
     "errors": (
         "OneRouterAPIError",
         "OneRouterAuthenticationError",
@@ -89,6 +89,7 @@ _MODULE_EXPORTS: dict[str, tuple[str, ...]] = {
 _EXPORTS = {name: module for module, names in _MODULE_EXPORTS.items() for name in names}
 
 __all__ = [
+    "AudioChunk",
     "OneRouterAPIError",
     "OneRouterAudioClient",
     "OneRouterAudioParser",
