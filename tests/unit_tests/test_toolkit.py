@@ -1,0 +1,79 @@
+"""The toolkit: three tools, one shared client, settings passed through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.tools import BaseToolkit
+
+from langchain_onerouter_audio import (
+    OneRouterAudioToolkit,
+    OneRouterTextToSpeechTool,
+    OneRouterTranscriptionTool,
+    OneRouterTranslationTool,
+)
+from langchain_onerouter_audio.errors import OneRouterError
+from tests.unit_tests._fake_api import Api, answer
+
+
+def test_three_tools_share_one_client(tmp_path: Path) -> None:
+    client = Api(answer).client()
+    toolkit = OneRouterAudioToolkit(client=client, root_dir=tmp_path, output_dir=tmp_path / "out")
+    tools = toolkit.get_tools()
+    assert isinstance(toolkit, BaseToolkit)
+    assert [type(t) for t in tools] == [
+        OneRouterTextToSpeechTool,
+        OneRouterTranscriptionTool,
+        OneRouterTranslationTool,
+    ]
+    assert [t.name for t in tools] == ["text_to_speech", "transcribe_audio", "translate_audio"]
+    assert all(t.client is client for t in tools)  # type: ignore[attr-defined]
+
+
+def test_a_default_client_is_shared_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONEROUTER_API_KEY", "env-key")
+    tools = OneRouterAudioToolkit().get_tools()
+    clients = {id(t.client) for t in tools}  # type: ignore[attr-defined]
+    assert len(clients) == 1
+    assert tools[0].client.api_key.get_secret_value() == "env-key"  # type: ignore[attr-defined]
+
+
+def test_settings_reach_the_tools(tmp_path: Path) -> None:
+    toolkit = OneRouterAudioToolkit(
+        client=Api(answer).client(),
+        root_dir=tmp_path / "in",
+        output_dir=tmp_path / "out",
+        tts_model="tts-1",
+        voice="sage",
+        audio_format="flac",
+        transcription_model="gpt-4o-mini-transcribe",
+        transcript_format="srt",
+    )
+    speak, transcribe, translate = toolkit.get_tools()
+    assert isinstance(speak, OneRouterTextToSpeechTool)
+    assert (speak.model, speak.voice, speak.audio_format, speak.output_dir) == (
+        "tts-1",
+        "sage",
+        "flac",
+        tmp_path / "out",
+    )
+    for tool in (transcribe, translate):
+        assert isinstance(tool, OneRouterTranscriptionTool | OneRouterTranslationTool)
+        assert (tool.model, tool.transcript_format, tool.root_dir) == (
+            "gpt-4o-mini-transcribe",
+            "srt",
+            tmp_path / "in",
+        )
+
+
+def test_every_call_of_get_tools_uses_the_same_client() -> None:
+    toolkit = OneRouterAudioToolkit(client=Api(answer).client())
+    first, second = toolkit.get_tools(), toolkit.get_tools()
+    assert first[0].client is second[2].client  # type: ignore[attr-defined]
+
+
+def test_no_key_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ONEROUTER_API_KEY", raising=False)
+    with pytest.raises(OneRouterError, match="No API key"):
+        OneRouterAudioToolkit()
