@@ -3,8 +3,9 @@
 The audio is decoded with PyAV (the optional extra ``split``; it ships FFmpeg in its wheel),
 resampled to 16 kHz mono, which is what speech recognisers use anyway, and re-encoded as
 constant-bitrate MP3, so a chunk's size follows from its length. Each cut is placed at the
-quietest stretch near the end of the chunk, so words are not split in half. Decoding streams:
-only the current chunk's encoded bytes and a short look-ahead of samples are held in memory.
+quietest stretch in the second half of the chunk (at most its last 30 s), so words are not
+split in half. Decoding streams: only the current chunk's encoded bytes and that look-ahead
+of samples are held in memory.
 """
 
 from __future__ import annotations
@@ -219,7 +220,7 @@ def split_audio(source: Path | bytes, *, name: str, max_bytes: int) -> Iterator[
     """
     _import_av()
     limit = int(chunk_seconds(max_bytes) * SAMPLE_RATE)
-    window = min(int(_SEARCH_SECONDS * SAMPLE_RATE), limit // 4)
+    window = min(int(_SEARCH_SECONDS * SAMPLE_RATE), limit // 2)
     splitter = _Splitter(Path(name).stem, limit, window, max_bytes)
     for pcm in _decode_pcm(source, name):
         yield from splitter.feed(pcm)
