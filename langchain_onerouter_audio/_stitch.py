@@ -62,8 +62,8 @@ def _shift_verbose(parts: Sequence[tuple[float, TranscriptionVerbose]]) -> dict[
     words: list[dict[str, Any]] = []
     for offset, part in parts:
         segments.extend(
-            _shifted(segment, offset, id=len(segments) + index)
-            for index, segment in enumerate(part.segments or ())
+            _shifted(segment, offset, id=index)
+            for index, segment in enumerate(part.segments or (), start=len(segments))
         )
         words.extend(_shifted(word, offset) for word in part.words or ())
     return {"segments": segments, "words": words or None}
