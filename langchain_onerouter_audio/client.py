@@ -224,10 +224,15 @@ class OneRouterAudioClient:
             self._http_client = None
 
     async def aclose(self) -> None:
-        """Close both connection pools (clients passed in by the caller stay open)."""
+        """Close both connection pools (clients passed in by the caller stay open).
+
+        A pool opened in an event loop that has since finished cannot be closed from another
+        loop (it would raise "Event loop is closed"); it is dropped instead.
+        """
         if self._http_async_client is not None and self._owns_async:
-            await self._http_async_client.aclose()
-            self._http_async_client = None
+            pool, self._http_async_client = self._http_async_client, None
+            if self._async_loop is asyncio.get_running_loop():
+                await pool.aclose()
         self.close()
 
     def __enter__(self) -> Self:

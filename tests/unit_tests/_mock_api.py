@@ -325,6 +325,8 @@ class LocalServer:
             tasks.add(task)
             try:
                 await self._serve(reader, writer)
+            except asyncio.CancelledError:
+                pass  # the server is stopping with this connection still open
             finally:
                 tasks.discard(task)
 

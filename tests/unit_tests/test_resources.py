@@ -1,0 +1,149 @@
+"""Resource hygiene: pools close with ``with`` / ``async with``, and reuse keeps connections flat.
+
+A loopback server counts the connections it sees, and ``/proc/self/fd`` counts this
+process's open files and sockets, so a leak shows up as a number, not a guess.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import warnings
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from langchain_onerouter_audio import OneRouterAudioClient, OneRouterAudioToolkit
+from tests.unit_tests._mock_api import (
+    API_KEY,
+    AUDIO,
+    LocalServer,
+    ok_action,
+    open_fds,
+)
+
+
+@pytest.fixture
+def server() -> Any:
+    with LocalServer(ok_action) as running:
+        yield running
+
+
+def test_with_closes_the_pool(server: LocalServer) -> None:
+    before = open_fds()
+    with OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url) as client:
+        for _ in range(20):
+            assert client.speech("hi") == AUDIO
+        pool = client._http_client
+        assert pool is not None
+        assert server.open == 1  # twenty calls, one kept-alive connection
+    assert pool.is_closed
+    assert server.wait_closed() == 0
+    assert server.opened == 1
+    assert open_fds() == before
+
+
+async def test_async_with_closes_both_pools(server: LocalServer) -> None:
+    before = open_fds()
+    async with OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url) as client:
+        await asyncio.gather(*(client.aspeech("hi") for _ in range(8)))
+        client.speech("hi")  # the sync pool too
+        pools = (client._http_async_client, client._http_client)
+        assert server.opened <= 9
+    assert all(pool is not None and pool.is_closed for pool in pools)
+    assert await asyncio.to_thread(server.wait_closed) == 0
+    assert open_fds() == before
+
+
+async def test_caller_supplied_pools_stay_open(server: LocalServer) -> None:
+    sync_pool, async_pool = httpx.Client(), httpx.AsyncClient()
+    client = OneRouterAudioClient(
+        api_key=API_KEY,
+        base_url=server.base_url,
+        http_client=sync_pool,
+        http_async_client=async_pool,
+    )
+    async with client:
+        await client.aspeech("hi")
+        client.speech("hi")
+    assert not sync_pool.is_closed
+    assert not async_pool.is_closed
+    assert (await async_pool.get(server.base_url + "/health")).status_code == 200
+    await asyncio.to_thread(sync_pool.close)
+    await async_pool.aclose()
+
+
+def test_close_is_idempotent_and_the_client_reopens(server: LocalServer) -> None:
+    client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
+    client.close()
+    client.close()
+    assert client.speech("hi") == AUDIO
+    client.close()
+    assert server.wait_closed() == 0
+
+
+def _toolkit(base_url: str, root: Path, output_dir: Path) -> OneRouterAudioToolkit:
+    client = OneRouterAudioClient(api_key=API_KEY, base_url=base_url)
+    return OneRouterAudioToolkit(
+        client=client, root_dir=root, output_dir=output_dir, transcript_format="json"
+    )
+
+
+def test_tools_used_many_times_reuse_one_connection(
+    server: LocalServer, audio_dir: Path, tmp_path: Path
+) -> None:
+    """A long-running agent's tools share one pool: connections do not grow with calls."""
+    toolkit = _toolkit(server.base_url, audio_dir, tmp_path / "out")
+    speak, transcribe, translate = toolkit.get_tools()
+    fds = []
+    for _ in range(60):
+        speak.invoke({"text": "hi"})
+        transcribe.invoke({"file_path": "hello.mp3"})
+        translate.invoke({"file_path": "german.mp3"})
+        fds.append(open_fds())
+    assert len(server.requests) == 180
+    assert server.opened == 1
+    # After the first round (which opened the one connection) nothing more is held open:
+    # every upload closed its file and no socket was added.
+    assert set(fds) == {fds[0]}
+    toolkit.client.close()
+    assert server.wait_closed() == 0
+
+
+async def test_async_tools_at_concurrency_keep_a_bounded_pool(
+    server: LocalServer, audio_dir: Path, tmp_path: Path
+) -> None:
+    toolkit = _toolkit(server.base_url, audio_dir, tmp_path / "out")
+    speak, transcribe, translate = toolkit.get_tools()
+    limit = asyncio.Semaphore(8)
+
+    async def one(i: int) -> Any:
+        async with limit:
+            if i % 3 == 0:
+                return await speak.ainvoke({"text": "hi"})
+            tool = transcribe if i % 3 == 1 else translate
+            return await tool.ainvoke({"file_path": "hello.mp3"})
+
+    await asyncio.gather(*(one(i) for i in range(180)))
+    assert len(server.requests) == 180
+    assert server.peak <= 8
+    assert server.opened <= 8
+    await toolkit.client.aclose()
+    assert await asyncio.to_thread(server.wait_closed) == 0
+
+
+def test_aclose_after_the_event_loop_changed(server: LocalServer) -> None:
+    """Each ``asyncio.run`` gets its own pool; closing from a later loop does not raise."""
+    client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
+    for _ in range(3):
+        assert asyncio.run(client.aspeech("hi")) == AUDIO
+    asyncio.run(client.aclose())
+    assert client._http_async_client is None
+    with warnings.catch_warnings():
+        # Pools of finished loops cannot be closed from another loop; collecting them
+        # releases their sockets (with a ResourceWarning, which is what this reaps).
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    assert server.wait_closed() == 0
