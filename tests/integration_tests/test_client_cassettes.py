@@ -1,0 +1,194 @@
+"""The client against recorded responses of a real OpenAI-compatible audio server.
+
+Every endpoint, every response format and every upload format, sync and async. Re-record
+with ``ONEROUTER_API_KEY=... ONEROUTER_BASE_URL=... pytest --record-mode=rewrite``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from langchain_onerouter_audio import OneRouterAudioClient, TranscriptionVerbose
+from langchain_onerouter_audio.errors import (
+    OneRouterAuthenticationError,
+    OneRouterNotFoundError,
+)
+from langchain_onerouter_audio.models import SPEECH_FORMATS, UPLOAD_FORMATS
+from tests._calls import MODES, call
+from tests.integration_tests._audio_checks import audio_seconds, check_transcript, clip_in_format
+
+pytestmark = pytest.mark.vcr
+
+TEXT = "Hello there."
+TRANSCRIPT_FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
+
+
+@pytest.fixture
+def client(client_settings: dict[str, str]) -> Iterator[OneRouterAudioClient]:
+    with OneRouterAudioClient(**client_settings, max_retries=0) as audio:
+        yield audio
+
+
+# -- speech
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("audio_format", SPEECH_FORMATS)
+def test_speech_decodes_as_the_format_asked_for(
+    client: OneRouterAudioClient, mode: str, audio_format: str
+) -> None:
+    audio = call(client, "speech", mode, TEXT, voice="alloy", response_format=audio_format)
+    assert 0.3 < audio_seconds(audio, audio_format) < 15
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("audio_format", SPEECH_FORMATS)
+def test_speech_to_file_decodes_as_the_format_asked_for(
+    client: OneRouterAudioClient, tmp_path: Path, mode: str, audio_format: str
+) -> None:
+    target = tmp_path / "out" / f"speech.{audio_format}"
+    written = call(
+        client, "speech_to_file", mode, target, TEXT, voice="nova", response_format=audio_format
+    )
+    assert written == target
+    assert 0.3 < audio_seconds(target.read_bytes(), audio_format) < 15
+    assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary left
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_speech_speed_and_instructions(client: OneRouterAudioClient, mode: str) -> None:
+    normal = audio_seconds(call(client, "speech", mode, TEXT, response_format="wav"), "wav")
+    fast = call(
+        client,
+        "speech",
+        mode,
+        TEXT,
+        model="tts-1",
+        voice="echo",
+        response_format="wav",
+        speed=2.0,
+        instructions="Speak quickly and cheerfully.",
+    )
+    assert audio_seconds(fast, "wav") < normal * 0.8
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("stream_format", ["audio", "sse"])
+def test_streamed_speech(client: OneRouterAudioClient, mode: str, stream_format: str) -> None:
+    audio = call(client, "speech", mode, TEXT, response_format="mp3", stream_format=stream_format)
+    assert audio_seconds(audio, "mp3") > 0.3
+
+
+# -- transcription and translation
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("response_format", TRANSCRIPT_FORMATS)
+@pytest.mark.parametrize(
+    ("method", "clip"), [("transcribe", "hello.mp3"), ("translate", "german.mp3")]
+)
+def test_each_transcript_format(
+    client: OneRouterAudioClient,
+    audio_dir: Path,
+    mode: str,
+    response_format: str,
+    method: str,
+    clip: str,
+) -> None:
+    result = call(client, method, mode, audio_dir / clip, response_format=response_format)
+    check_transcript(response_format, result)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_word_and_segment_timestamps(
+    client: OneRouterAudioClient, audio_dir: Path, mode: str
+) -> None:
+    result = call(
+        client,
+        "transcribe",
+        mode,
+        audio_dir / "lecture.mp3",
+        response_format="verbose_json",
+        timestamp_granularities=["word", "segment"],
+    )
+    check_transcript("verbose_json", result)
+    assert isinstance(result, TranscriptionVerbose)
+    assert result.duration is not None
+    assert 20 < result.duration < 30
+    assert result.segments is not None
+    assert len(result.segments) > 1
+    starts = [s.start for s in result.segments]
+    assert starts == sorted(starts)
+    assert [s.id for s in result.segments] == list(range(len(result.segments)))
+    assert result.words is not None
+    assert len(result.words) >= 10
+    for word in result.words:
+        assert word.word.strip()
+        assert 0 <= word.start <= word.end <= result.duration + 0.5
+    assert [w.start for w in result.words] == sorted(w.start for w in result.words)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("extension", UPLOAD_FORMATS)
+def test_every_upload_format_transcribes(
+    client: OneRouterAudioClient, audio_dir: Path, mode: str, extension: str
+) -> None:
+    clip = clip_in_format(audio_dir, extension)
+    check_transcript("json", call(client, "transcribe", mode, clip))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_request_options_are_accepted(
+    client: OneRouterAudioClient, audio_dir: Path, mode: str
+) -> None:
+    result = call(
+        client,
+        "transcribe",
+        mode,
+        audio_dir / "hello.wav",
+        model="whisper-1",
+        language="en",
+        prompt="Wolfgang, Germany.",
+        temperature=0.0,
+    )
+    check_transcript("json", result)
+    translated = call(
+        client, "translate", mode, audio_dir / "german.mp3", prompt="Wolfgang", temperature=0.2
+    )
+    check_transcript("json", translated)
+
+
+@pytest.mark.parametrize("method", ["transcribe", "translate"])
+def test_upload_of_named_bytes(client: OneRouterAudioClient, audio_dir: Path, method: str) -> None:
+    data = (audio_dir / "hello.ogg").read_bytes()
+    check_transcript(
+        "text", call(client, method, "sync", ("voice-note.ogg", data), response_format="text")
+    )
+
+
+# -- errors from a real server
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_wrong_key_is_an_authentication_error(client_settings: dict[str, str], mode: str) -> None:
+    settings = {**client_settings, "api_key": "wrong-key-for-test"}
+    with (
+        OneRouterAudioClient(**settings, max_retries=0) as client,
+        pytest.raises(OneRouterAuthenticationError) as caught,
+    ):
+        call(client, "speech", mode, TEXT)
+    assert caught.value.status_code == 401
+    assert caught.value.message
+
+
+def test_a_wrong_base_url_is_not_found(client_settings: dict[str, str]) -> None:
+    settings = {**client_settings, "base_url": client_settings["base_url"] + "/nowhere"}
+    with (
+        OneRouterAudioClient(**settings, max_retries=0) as client,
+        pytest.raises(OneRouterNotFoundError) as caught,
+    ):
+        client.speech(TEXT)
+    assert caught.value.status_code == 404
