@@ -130,21 +130,7 @@ def assert_requests(script: Script, endpoint: str, count: int) -> None:
     assert all(r.headers["authorization"] == f"Bearer {API_KEY}" for r in script.requests)
 
 
-# -- transient statuses
-
-
-@endpoints
-@modes
-@pytest.mark.parametrize("fault", RETRYABLE)
-async def test_transient_status_then_success(
-    endpoint: str, mode: str, fault: str, tmp_path: Path
-) -> None:
-    first, _, wait = RETRYABLE[fault]
-    script, waits = Script([first, first, ok_response]), Waits()
-    result = await call(mock_client(script, waits), endpoint, mode, tmp_path)
-    assert_requests(script, endpoint, 3)
-    assert waits.seconds == expected_waits(wait, 2)
-    assert_success(endpoint, result, tmp_path)
+# -- transient statuses that never clear
 
 
 @endpoints
@@ -221,7 +207,7 @@ async def test_malformed_json_success_body(endpoint: str, mode: str, tmp_path: P
     assert waits.seconds == []
 
 
-# -- network failures through the mock transport
+# -- network failures through the mock transport, and recovery from every transient fault
 
 
 def _connect_error(request: httpx.Request) -> httpx.Response:
@@ -239,17 +225,24 @@ NETWORK: dict[str, tuple[Any, type[OneRouterConnectionError]]] = {
 }
 
 
+# Every transient fault, status or network: (first answer, the wait it asks for, if any).
+TRANSIENT: dict[str, tuple[Any, float | None]] = {
+    **{name: (response, wait) for name, (response, _, wait) in RETRYABLE.items()},
+    **{name: (step, None) for name, (step, _) in NETWORK.items()},
+}
+
+
 @endpoints
 @modes
-@pytest.mark.parametrize("fault", NETWORK)
-async def test_network_fault_then_success(
+@pytest.mark.parametrize("fault", TRANSIENT)
+async def test_transient_fault_then_success(
     endpoint: str, mode: str, fault: str, tmp_path: Path
 ) -> None:
-    step, _ = NETWORK[fault]
-    script, waits = Script([step, ok_response]), Waits()
+    first, wait = TRANSIENT[fault]
+    script, waits = Script([first, first, ok_response]), Waits()
     result = await call(mock_client(script, waits), endpoint, mode, tmp_path)
-    assert_requests(script, endpoint, 2)
-    assert waits.seconds == [0.5]
+    assert_requests(script, endpoint, 3)
+    assert waits.seconds == expected_waits(wait, 2)
     assert_success(endpoint, result, tmp_path)
 
 
