@@ -20,7 +20,8 @@ TOOLS = "package tools"
 HTTPX = "raw httpx"
 OPENAI = "openai SDK"
 FLOOR = "no-op BaseTool"
-CONTENDERS = (CLIENT, TOOLS, FLOOR, HTTPX, OPENAI)
+REFERENCE = "reference"
+CONTENDERS = (CLIENT, TOOLS, HTTPX, OPENAI, REFERENCE)
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Row:
     case: str
     unit: str
     values: dict[str, float]
+    reference_label: str = ""
     ratio_label: str = ""
     ratio: float | None = None
     target: str = ""
@@ -78,6 +80,8 @@ def render(rows: list[Row], contenders: tuple[str, ...] = CONTENDERS) -> str:
     for row in rows:
         cells = [row.figure, row.case]
         cells += [_cell(row.values.get(name), row.unit) for name in contenders]
+        if row.reference_label and REFERENCE in contenders:
+            cells[-1] += f" ({row.reference_label})"
         ratio = f"{row.ratio_label} = {row.ratio:.2f}x" if row.ratio is not None else "-"
         holds = {True: "yes", False: "NO", None: "-"}[row.holds]
         cells += [ratio, row.target or "-", holds]

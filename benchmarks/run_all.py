@@ -1,0 +1,81 @@
+"""Run every benchmark against one local fake server and print one table (``make bench``).
+
+1. per-call overhead (server latency 0), 2. concurrency (100 ms per transcription),
+3. peak memory of big uploads and downloads, 4. import cost. Each compares the package's
+client and tools with raw httpx and the openai SDK pointed at the same server.
+
+    python benchmarks/run_all.py [--calls 300] [--import-runs 20] [--only 1,2,3,4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import concurrency
+import imports
+import memory
+import overhead
+from common import Row, render
+from fake_server import FakeAudioServer
+
+
+def _environment() -> str:
+    packages = ", ".join(
+        f"{name} {version(name)}"
+        for name in ("langchain-onerouter-audio", "langchain-core", "httpx", "openai")
+    )
+    return (
+        f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} CPUs; {packages}"
+    )
+
+
+def _step(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen figures; print the table; return 0 (misses are reported, not fatal)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=300, help="sequential calls per case")
+    parser.add_argument("--import-runs", type=int, default=20, help="interpreters per import")
+    parser.add_argument("--only", default="1,2,3,4", help="figures to run, e.g. 1,3")
+    args = parser.parse_args(argv)
+    figures = set(args.only.split(","))
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+    started = time.perf_counter()
+    rows: list[Row] = []
+    with FakeAudioServer(subprocess=True) as server, tempfile.TemporaryDirectory() as tmp:
+        if "1" in figures:
+            _step(f"1/4 per-call overhead: {args.calls} calls per contender and case")
+            rows += overhead.run(server.base_url, Path(tmp) / "overhead", n=args.calls)
+        if "2" in figures:
+            _step("2/4 concurrency: 256 transcriptions, 16 at a time, 100 ms server latency")
+            server.configure(transcription_latency=0.1)
+            rows += concurrency.run(server.base_url, n=256, concurrency=16, latency=0.1)
+            server.configure(transcription_latency=0.0)
+        if "3" in figures:
+            _step("3/4 memory: 300 MB upload, 100 MB download, one process per contender")
+            rows += memory.run(server.base_url, Path(tmp) / "memory")
+    if "4" in figures:
+        _step(f"4/4 import cost: {args.import_runs} interpreters per statement")
+        rows += imports.run(runs=args.import_runs)
+    print(_environment())
+    print()
+    print(render(rows))
+    print()
+    misses = [f"{row.figure}: {row.case}" for row in rows if row.holds is False]
+    print(f"Targets missed: {len(misses)}" + "".join(f"\n- {miss}" for miss in misses))
+    print(f"Total time: {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
