@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from _offline import AUDIO_DIR, OUTPUT_DIR, audio_client, mode_line, real_chat_model
 from agent_audio import describe, run_agent, scripted_model
 
-from langchain_onerouter_audio import OneRouterAudioClient
+from langchain_onerouter_audio import OneRouterAudioClient, OneRouterTranscriptLoader
 
 STEPS = 5
 HELLO_WORDS = "Hello, my name is Wolfgang and I come from Germany. Where are you heading today?"
@@ -56,6 +56,17 @@ def translate(client: OneRouterAudioClient) -> None:
     print(f"      in English     : {result.text!r}")
 
 
+def load_transcripts(client: OneRouterAudioClient) -> None:
+    loader = OneRouterTranscriptLoader(AUDIO_DIR, mode="segments", client=client)
+    source = None
+    for document in loader.lazy_load():  # Documents arrive file by file
+        if document.metadata["source"] != source:
+            source = document.metadata["source"]
+            print(f"      {source}", flush=True)
+        start, end = document.metadata["start"], document.metadata["end"]
+        print(f"        {start:5.2f}-{end:5.2f} s  {document.page_content}")
+
+
 def agent() -> None:
     model = real_chat_model() or scripted_model()
     with audio_client("agent_audio") as client:
@@ -73,6 +84,8 @@ def main() -> None:
             transcribe(client)
         with step(3, "Translation into English: client.translate('german.mp3')"):
             translate(client)
+        with step(4, "Loader: OneRouterTranscriptLoader('examples/audio/', mode='segments')"):
+            load_transcripts(client)
     with step(5, "Agent: transcribe hello.mp3 and reply by voice"):
         agent()
     print(f"\nAll steps done in {time.perf_counter() - started:.1f} s. Audio files: {OUTPUT_DIR}/")
