@@ -9,6 +9,7 @@ numbers (``3.14``, ``1,000``, ``v2.0``) are never split; abbreviations (``e.g.``
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
@@ -19,6 +20,7 @@ __all__ = [
     "SentenceSplitter",
     "aiter_sentences",
     "iter_sentences",
+    "sentence_batches",
     "split_sentences",
 ]
 
@@ -151,6 +153,22 @@ def split_sentences(
     return list(iter_sentences([text], min_chars=min_chars, max_chars=max_chars))
 
 
+def sentence_batches(
+    pieces: Iterable[str],
+    *,
+    min_chars: int = DEFAULT_MIN_CHARS,
+    max_chars: int = MAX_SPEECH_INPUT_CHARS,
+) -> Iterator[list[str]]:
+    """For each piece read, the sentences it completed (often none); the rest at the end.
+
+    A caller can act between pieces even when no sentence is complete yet.
+    """
+    splitter = SentenceSplitter(min_chars=min_chars, max_chars=max_chars)
+    for piece in pieces:
+        yield splitter.feed(piece)
+    yield splitter.flush()
+
+
 def iter_sentences(
     pieces: Iterable[str],
     *,
@@ -158,10 +176,8 @@ def iter_sentences(
     max_chars: int = MAX_SPEECH_INPUT_CHARS,
 ) -> Iterator[str]:
     """Yield each sentence as soon as the stream of ``pieces`` has completed it."""
-    splitter = SentenceSplitter(min_chars=min_chars, max_chars=max_chars)
-    for piece in pieces:
-        yield from splitter.feed(piece)
-    yield from splitter.flush()
+    batches = sentence_batches(pieces, min_chars=min_chars, max_chars=max_chars)
+    return itertools.chain.from_iterable(batches)
 
 
 async def aiter_sentences(

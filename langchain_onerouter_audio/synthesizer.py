@@ -8,11 +8,15 @@ instead of after the whole answer.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from langchain_core.callbacks import CallbackManagerForChainRun
 from langchain_core.runnables import RunnableConfig, RunnableSerializable
+from langchain_core.runnables.config import get_executor_for_config
 from pydantic import ConfigDict, Field
 
 from langchain_onerouter_audio._audio_join import join_audio
@@ -20,7 +24,7 @@ from langchain_onerouter_audio._params import DEFAULT_TTS_MODEL, DEFAULT_VOICE
 from langchain_onerouter_audio._sentences import (
     DEFAULT_MIN_CHARS,
     aiter_sentences,
-    iter_sentences,
+    sentence_batches,
     split_sentences,
 )
 from langchain_onerouter_audio.client import OneRouterAudioClient, SpeechOptions
@@ -99,10 +103,10 @@ class OneRouterSpeechSynthesizer(RunnableSerializable[str, AudioChunk]):
 
     ``stream`` / ``transform`` (and their async forms) split the incoming text into
     sentences as it arrives and yield an :class:`AudioChunk` for each, in order, so the
-    first audio is ready while the text is still being written. Async synthesis runs up to
-    ``prefetch`` sentences ahead of the consumer. ``invoke`` speaks a whole text as one
-    :class:`AudioChunk` (several calls joined when it exceeds the API's 4096-character
-    limit; mp3, aac, wav and pcm only).
+    first audio is ready while the text is still being written. Synthesis runs up to
+    ``prefetch`` sentences ahead of the consumer, while more text is read. ``invoke``
+    speaks a whole text as one :class:`AudioChunk` (several calls joined when it exceeds
+    the API's 4096-character limit; mp3, aac, wav and pcm only).
 
     Example:
         .. code-block:: python
@@ -132,7 +136,7 @@ class OneRouterSpeechSynthesizer(RunnableSerializable[str, AudioChunk]):
     max_chars: int = Field(default=MAX_SPEECH_INPUT_CHARS, ge=1, le=MAX_SPEECH_INPUT_CHARS)
     """Longest text sent in one call; longer sentences split at clause or word breaks."""
     prefetch: int = Field(default=2, ge=1)
-    """Async only: how many sentences may be synthesised ahead of the consumer."""
+    """How many sentences may be synthesised ahead of the consumer (threads or tasks)."""
 
     def _options(self) -> SpeechOptions:
         return SpeechOptions(
@@ -175,13 +179,38 @@ class OneRouterSpeechSynthesizer(RunnableSerializable[str, AudioChunk]):
 
     # -- streamed text
 
-    def _sentences(self, pieces: Iterator[str]) -> Iterator[str]:
-        texts = (_text(piece) for piece in pieces)
-        return iter_sentences(texts, min_chars=self.min_chars, max_chars=self.max_chars)
+    def _speak(self, index: int, sentence: str) -> AudioChunk:
+        return self._chunk(index, sentence, self.client.speech(sentence, **self._options()))
 
-    def _speak_stream(self, pieces: Iterator[str]) -> Iterator[AudioChunk]:
-        for index, sentence in enumerate(self._sentences(pieces)):
-            yield self._chunk(index, sentence, self.client.speech(sentence, **self._options()))
+    def _speak_stream(
+        self,
+        pieces: Iterator[str],
+        run_manager: CallbackManagerForChainRun,
+        config: RunnableConfig,
+    ) -> Iterator[AudioChunk]:
+        """Read text here and synthesise in threads, up to ``prefetch`` sentences ahead.
+
+        Finished chunks are handed out in order, checked each time more text arrives.
+        """
+        texts = (_text(piece) for piece in pieces)
+        batches = sentence_batches(texts, min_chars=self.min_chars, max_chars=self.max_chars)
+        pending: deque[Future[AudioChunk]] = deque()
+        index = 0
+        with get_executor_for_config(config) as executor:
+            try:
+                for batch in batches:
+                    for sentence in batch:
+                        while len(pending) >= self.prefetch:
+                            yield pending.popleft().result()
+                        pending.append(executor.submit(self._speak, index, sentence))
+                        index += 1
+                    while pending and pending[0].done():
+                        yield pending.popleft().result()
+                while pending:
+                    yield pending.popleft().result()
+            finally:
+                for future in pending:
+                    future.cancel()
 
     async def _aspeak_stream(self, pieces: AsyncIterator[str]) -> AsyncIterator[AudioChunk]:
         """Read text and start synthesis in one task; yield finished chunks in order here."""

@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import struct
+import threading
 import wave
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from pathlib import Path
@@ -103,11 +104,40 @@ def test_first_chunk_is_yielded_before_the_input_stream_ends(
     events.append("first audio")
     assert first.text == SENTENCES[0]
     assert "end of text" not in events
-    rest = list(chunks)
-    assert len(rest) == 3
+    assert [c.text for c in chunks] == SENTENCES[1:]
     assert events.index("first audio") < events.index("end of text")
-    # The first sentence is complete once the first word of the second arrives.
-    assert events.index("first audio") == len(SENTENCES[0].split()) + 1
+
+
+def test_sync_prefetch_synthesises_ahead_in_threads_and_keeps_order() -> None:
+    go = threading.Event()
+    started: list[str] = []
+    in_flight = threading.Semaphore(0)
+    lock = threading.Lock()
+    peak = [0, 0]  # now, highest
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        with lock:
+            started.append(spoken(request))
+            peak[0] += 1
+            peak[1] = max(peak)
+        in_flight.release()
+        assert go.wait(5)
+        with lock:
+            peak[0] -= 1
+        return echo_audio(request)
+
+    synth = OneRouterSpeechSynthesizer(client=mock_client(Script([slow]), Waits()), prefetch=2)
+    result: list[AudioChunk] = []
+    consumer = threading.Thread(target=lambda: result.extend(synth.transform(words(ANSWER))))
+    consumer.start()
+    assert in_flight.acquire(timeout=5)
+    assert in_flight.acquire(timeout=5)
+    assert started == SENTENCES[:2]  # a third cannot start while both slots are taken
+    go.set()
+    consumer.join(5)
+    assert [c.text for c in result] == SENTENCES
+    assert [c.index for c in result] == [0, 1, 2, 3]
+    assert peak[1] == 2
 
 
 def test_request_carries_the_voice_settings(script: Script) -> None:
