@@ -108,12 +108,18 @@ def summarize(artifact: Any) -> str:
     return ", ".join(f"{key}={value}" for key, value in artifact.items())
 
 
-def main() -> None:
-    print(mode_line())
+def pick_model() -> BaseChatModel:
+    """A real chat model when OpenAI-style settings are present, else the script."""
     model = real_chat_model()
     if model is None:
         print("Chat model: scripted (set OPENAI_API_KEY to let a real model choose the tools).")
-        model = scripted_model()
+        return scripted_model()
+    return model
+
+
+def main() -> None:
+    print(mode_line())
+    model = pick_model()
     with audio_client("agent_audio") as client:
         messages = run_agent(client, model)
     describe(messages)

@@ -13,8 +13,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from _offline import AUDIO_DIR, OUTPUT_DIR, audio_client, mode_line, real_chat_model
-from agent_audio import describe, run_agent, scripted_model
+from _offline import AUDIO_DIR, OUTPUT_DIR, audio_client, mode_line
+from agent_audio import describe, pick_model, run_agent
 
 from langchain_onerouter_audio import OneRouterAudioClient, OneRouterTranscriptLoader
 
@@ -68,7 +68,7 @@ def load_transcripts(client: OneRouterAudioClient) -> None:
 
 
 def agent() -> None:
-    model = real_chat_model() or scripted_model()
+    model = pick_model()
     with audio_client("agent_audio") as client:
         messages = run_agent(client, model)
     describe(messages)
