@@ -112,7 +112,7 @@ def pick_model() -> BaseChatModel:
     """A real chat model when OpenAI-style settings are present, else the script."""
     model = real_chat_model()
     if model is None:
-        print("Chat model: scripted (set OPENAI_API_KEY to let a real model choose the tools).")
+        print("Chat model: scripted (a real one needs OPENAI_API_KEY and langchain-openai).")
         return scripted_model()
     return model
 
