@@ -226,13 +226,17 @@ class OneRouterAudioClient:
     async def aclose(self) -> None:
         """Close both connection pools (clients passed in by the caller stay open).
 
-        A pool opened in an event loop that has since finished cannot be closed from another
-        loop (it would raise "Event loop is closed"); it is dropped instead.
+        A pool opened in an event loop that has since finished is marked closed, but its open
+        sockets cannot be closed from another loop ("Event loop is closed"); they are released
+        when the pool is garbage collected.
         """
         if self._http_async_client is not None and self._owns_async:
             pool, self._http_async_client = self._http_async_client, None
-            if self._async_loop is asyncio.get_running_loop():
+            try:
                 await pool.aclose()
+            except RuntimeError:
+                if self._async_loop is asyncio.get_running_loop():
+                    raise
         self.close()
 
     def __enter__(self) -> Self:
