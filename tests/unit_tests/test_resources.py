@@ -139,8 +139,11 @@ def test_aclose_after_the_event_loop_changed(server: LocalServer) -> None:
     client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
     for _ in range(3):
         assert asyncio.run(client.aspeech("hi")) == AUDIO
+    last_pool = client._http_async_client
     asyncio.run(client.aclose())
     assert client._http_async_client is None
+    assert last_pool is not None
+    assert last_pool.is_closed
     with warnings.catch_warnings():
         # Pools of finished loops cannot be closed from another loop; collecting them
         # releases their sockets (with a ResourceWarning, which is what this reaps).
