@@ -189,7 +189,7 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
         return SpeechOptions(
             model=self.model,
             voice=voice or self.voice,
-            instructions=instructions,
+            instructions=instructions or None,  # models send '' for "not given"
             response_format=self.audio_format,
             speed=speed,
         )
@@ -286,7 +286,7 @@ class _SpeechToTextTool(_OneRouterAudioTool):
     def _options(self, prompt: str | None, language: str | None) -> dict[str, Any]:
         options: dict[str, Any] = {"model": self.model, "prompt": prompt}
         if self.task == "transcribe":
-            options["language"] = language
+            options["language"] = language or None  # models send '' for "detect it"
         return options
 
     def _run(

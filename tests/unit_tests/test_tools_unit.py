@@ -306,3 +306,29 @@ def test_no_key_anywhere_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_tools_are_content_and_artifact(api: Api) -> None:
     for cls in (OneRouterTextToSpeechTool, OneRouterTranscriptionTool, OneRouterTranslationTool):
         assert cls(client=api.client()).response_format == "content_and_artifact"
+
+
+# -- models often fill optional arguments with empty strings; that means "not given"
+
+
+def test_empty_optional_speech_arguments_mean_defaults(
+    api: Api, speaker: OneRouterTextToSpeechTool
+) -> None:
+    message = invoke(speaker, "sync", text="Hi.", voice="", instructions="")
+    assert message.status == "success"
+    assert api.json() == {
+        "model": "gpt-4o-mini-tts",
+        "input": "Hi.",
+        "voice": "alloy",
+        "response_format": "mp3",
+    }
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_empty_optional_transcription_arguments_mean_defaults(
+    api: Api, audio_dir: Path, mode: str
+) -> None:
+    tool = _stt(api, OneRouterTranscriptionTool, audio_dir)
+    message = invoke(tool, mode, file_path="hello.mp3", language="", prompt="")
+    assert message.status == "success", message.content
+    assert form(api.last) == [("model", "whisper-1"), ("response_format", "verbose_json")]
