@@ -95,7 +95,7 @@ def audio_client(cassette: str) -> Iterator[OneRouterAudioClient]:
         filter_headers=["authorization"],
         before_record_request=_audio_calls_only,
         decode_compressed_response=True,
-        drop_unused_requests=True,
+        drop_unused_requests=recording,  # replaying must never rewrite the cassette
     )
     recorder.register_matcher("upload", _same_upload)
     key = None if recording else _REPLAY_KEY

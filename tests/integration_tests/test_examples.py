@@ -60,11 +60,31 @@ def test_example_runs_offline(script: str, expected: list[str], tmp_path: Path) 
 
 
 @pytest.fixture
-def agent_audio(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Import examples as ``python examples/<name>.py`` does, with no key set."""
     for name in _LIVE_SETTINGS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.syspath_prepend(str(EXAMPLES))
+
+
+@pytest.fixture
+def agent_audio(offline: None) -> ModuleType:
     return importlib.import_module("agent_audio")
+
+
+def test_replay_gives_each_upload_its_own_answer(offline: None) -> None:
+    """Files transcribed in parallel arrive in any order; each must get its recorded answer."""
+    audio_client = importlib.import_module("_offline").audio_client
+    cassette = EXAMPLES.parent / "cassettes" / "examples" / "quickstart.yaml"
+    recorded = cassette.read_bytes()
+    with audio_client("quickstart") as client:  # recorded hello.mp3 first, lecture.mp3 last
+        lecture = client.transcribe(
+            EXAMPLES / "audio" / "lecture.mp3", response_format="verbose_json"
+        )
+        hello = client.transcribe(EXAMPLES / "audio" / "hello.mp3", response_format="verbose_json")
+    assert lecture.duration == pytest.approx(24, abs=1)
+    assert hello.duration == pytest.approx(5.3, abs=0.2)
+    assert cassette.read_bytes() == recorded  # a partial replay leaves the recording alone
 
 
 def test_agent_loop_tool_messages(agent_audio: ModuleType, tmp_path: Path) -> None:
