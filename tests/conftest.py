@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +22,21 @@ CASSETTES = ROOT / "cassettes"
 REPLAY_KEY = "replay-key-not-secret"
 REPLAY_BASE_URL = "http://127.0.0.1:8765/v1"
 
-_SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "openai-api-key", "cookie", "set-cookie")
+_SECRET_HEADERS = (
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "openai-api-key",
+    "cookie",
+    "set-cookie",
+)
 
 
 def _scrub_request(request: Any) -> Any:
     """Drop uploaded audio from recorded requests: it is large and already in fixtures/."""
-    content_type = request.headers.get("Content-Type", "") or request.headers.get("content-type", "")
+    content_type = request.headers.get("Content-Type", "") or request.headers.get(
+        "content-type", ""
+    )
     if "multipart/form-data" in content_type:
         request.body = b"<multipart audio upload omitted>"
     return request
@@ -69,8 +77,8 @@ def client_settings() -> dict[str, str]:
 
 
 @pytest.fixture
-def audio_dir(tmp_path: Path) -> Iterator[Path]:
+def audio_dir(tmp_path: Path) -> Path:
     """A private copy of the clips, so tests may add, remove or break files freely."""
     target = tmp_path / "audio"
     shutil.copytree(AUDIO, target)
-    yield target
+    return target
