@@ -1,0 +1,375 @@
+"""``onerouter-audio``: speech, transcription, translation and transcript loading from a shell.
+
+Expected failures end with one line on stderr and an exit code a script can act on (see
+``EXIT_CODES``); only a bug shows a traceback. The API key is read from the environment
+and never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from langchain_onerouter_audio._files import atomic_output
+from langchain_onerouter_audio.client import OneRouterAudioClient
+from langchain_onerouter_audio.errors import (
+    OneRouterAuthenticationError,
+    OneRouterBadRequestError,
+    OneRouterError,
+    OneRouterInputError,
+    OneRouterPayloadTooLargeError,
+    OneRouterPermissionError,
+    redact,
+)
+from langchain_onerouter_audio.models import MAX_SPEECH_INPUT_CHARS, SPEECH_FORMATS
+
+__all__ = ["EXIT_CODES", "main"]
+
+PROG = "onerouter-audio"
+OK, BAD_INPUT, AUTH, API_ERROR, INTERRUPTED = 0, 2, 3, 4, 130
+EXIT_CODES = {
+    OK: "success",
+    BAD_INPUT: "bad usage or input: refused before sending, or by the API (400, 413, 422)",
+    AUTH: "no API key, or the key was refused (401, 403)",
+    API_ERROR: "the API or the network failed (after retries)",
+    INTERRUPTED: "interrupted (Ctrl-C)",
+}
+_EPILOG = (
+    "environment:\n"
+    "  ONEROUTER_API_KEY   API key (required)\n"
+    "  ONEROUTER_BASE_URL  API base URL (default https://audio.onerouter.pro/v1)\n\n"
+    "exit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
+)
+_TRANSCRIPT_FORMATS = ("text", "json", "verbose_json", "srt", "vtt")
+_TRANSCRIBE_FORMATS = (*_TRANSCRIPT_FORMATS, "diarized_json")
+
+
+class CliError(Exception):
+    """A problem found by the command line itself, with its exit code."""
+
+    def __init__(self, message: str, code: int = BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _exit_code(error: Exception) -> int:
+    if isinstance(error, CliError):
+        return error.code
+    if isinstance(error, (OneRouterAuthenticationError, OneRouterPermissionError)):
+        return AUTH
+    bad_input = (OneRouterInputError, OneRouterBadRequestError, OneRouterPayloadTooLargeError)
+    if isinstance(error, (*bad_input, OSError)):
+        return BAD_INPUT
+    return API_ERROR
+
+
+# -- shared pieces
+
+
+def _client(args: argparse.Namespace) -> OneRouterAudioClient:
+    if not os.environ.get("ONEROUTER_API_KEY", "").strip():
+        raise CliError("no API key: set ONEROUTER_API_KEY", AUTH)
+    return OneRouterAudioClient(
+        base_url=args.base_url, timeout=args.timeout, max_retries=args.max_retries
+    )
+
+
+def _check_target(output: str, overwrite: bool) -> None:
+    """Refuse to replace a file unless asked, before any request is paid for."""
+    if output != "-" and not overwrite and Path(output).exists():
+        raise CliError(f"{output} already exists; add --overwrite to replace it")
+
+
+@contextlib.contextmanager
+def _text_output(output: str | None, overwrite: bool) -> Iterator[Callable[[str], None]]:
+    """Where text results go: stdout as they come, or a file written atomically.
+
+    A failed command leaves no partial file; on success the file's name is printed.
+    """
+    if output is None or output == "-":
+
+        def show(text: str) -> None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
+        yield show
+        return
+    written = 0
+    with atomic_output(Path(output), overwrite=overwrite) as handle:
+
+        def save(text: str) -> None:
+            nonlocal written
+            written += handle.write(text.encode("utf-8"))
+
+        yield save
+    sys.stdout.write(f"{output} ({written:,} bytes)\n")
+
+
+@contextlib.contextmanager
+def _package_log(verbose: bool) -> Iterator[None]:
+    """Show the package's warnings (e.g. skipped files), and with --verbose its requests."""
+    logger = logging.getLogger("langchain_onerouter_audio")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+
+# -- speak
+
+
+def _speech_format(args: argparse.Namespace) -> str:
+    """--format, else the output file's extension when it names one, else mp3."""
+    extension = Path(args.output).suffix.lower().lstrip(".")
+    if args.format is None:
+        return extension if extension in SPEECH_FORMATS else "mp3"
+    if extension in SPEECH_FORMATS and extension != args.format:
+        raise CliError(f"-o {args.output} does not match --format {args.format}")
+    return str(args.format)
+
+
+def _speak(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    audio_format = _speech_format(args)
+    _check_target(args.output, args.overwrite)
+    if args.output == "-" and sys.stdout.isatty():
+        raise CliError("refusing to write audio to a terminal; pipe it or give -o FILE")
+    options: dict[str, Any] = {
+        "model": args.model,
+        "voice": args.voice,
+        "response_format": audio_format,
+        "instructions": args.instructions,
+        "speed": args.speed,
+    }
+    with _client(args) as client:
+        if len(text) > MAX_SPEECH_INPUT_CHARS or args.output == "-":
+            audio = _speak_to_memory(client, text, options)
+            if args.output == "-":
+                sys.stdout.buffer.write(audio)
+                sys.stdout.buffer.flush()
+                return OK
+            with atomic_output(Path(args.output), overwrite=args.overwrite) as handle:
+                handle.write(audio)
+        else:
+            client.speech_to_file(args.output, text, overwrite=args.overwrite, **options)
+    size = Path(args.output).stat().st_size
+    sys.stdout.write(f"{args.output} ({size:,} bytes, {audio_format})\n")
+    return OK
+
+
+def _speak_to_memory(client: OneRouterAudioClient, text: str, options: dict[str, Any]) -> bytes:
+    """Audio in memory; text over the API's limit is spoken sentence-group by group, joined."""
+    if len(text) <= MAX_SPEECH_INPUT_CHARS:
+        return client.speech(text, **options)
+    from langchain_onerouter_audio.synthesizer import OneRouterSpeechSynthesizer
+
+    synthesizer = OneRouterSpeechSynthesizer(
+        client=client,
+        model=options["model"],
+        voice=options["voice"],
+        audio_format=options["response_format"],
+        instructions=options["instructions"],
+        speed=options["speed"],
+    )
+    return synthesizer.invoke(text).audio
+
+
+# -- transcribe / translate
+
+
+def _render(result: Any) -> str:
+    if isinstance(result, str):
+        return result
+    return str(result.model_dump_json(indent=2, exclude_none=True))
+
+
+def _speech_to_text(args: argparse.Namespace) -> int:
+    if args.output is not None:
+        _check_target(args.output, args.overwrite)
+    options: dict[str, Any] = {
+        "model": args.model,
+        "prompt": args.prompt,
+        "temperature": args.temperature,
+    }
+    with _client(args) as client:
+        if args.command == "transcribe":
+            options["language"] = args.language
+            result = client.transcribe(args.file, response_format=args.format, **options)
+        else:
+            result = client.translate(args.file, response_format=args.format, **options)
+    with _text_output(args.output, args.overwrite) as emit:
+        emit(_render(result).rstrip("\n") + "\n")
+    return OK
+
+
+# -- load
+
+
+def _document_line(document: Any) -> str:
+    record = {"page_content": document.page_content, "metadata": document.metadata}
+    return json.dumps(record, ensure_ascii=False, default=str) + "\n"
+
+
+def _document_text(document: Any) -> str:
+    metadata = document.metadata
+    where = str(metadata.get("source", ""))
+    if "start" in metadata:
+        where += f" [{metadata['start']:.2f}-{metadata['end']:.2f}]"
+    return f"# {where}\n{document.page_content}\n"
+
+
+def _load(args: argparse.Namespace) -> int:
+    from langchain_onerouter_audio.document_loaders import OneRouterTranscriptLoader
+
+    missing = [path for path in args.paths if not Path(path).exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {missing[0]}")
+    if args.output is not None:
+        _check_target(args.output, args.overwrite)
+    options: dict[str, Any] = {"mode": args.mode, "task": args.task, "model": args.model}
+    for name in ("language", "prompt", "cache_dir"):
+        if getattr(args, name) is not None:
+            options[name] = getattr(args, name)
+    with _client(args) as client:
+        loader = OneRouterTranscriptLoader(
+            args.paths,
+            glob=args.glob,
+            max_concurrency=args.max_concurrency,
+            on_error="skip" if args.skip_errors else "raise",
+            client=client,
+            **options,
+        )
+        render = _document_line if args.jsonl else _document_text
+        with _text_output(args.output, args.overwrite) as emit:
+            for index, document in enumerate(loader.lazy_load()):
+                emit(render(document) if args.jsonl or not index else "\n" + render(document))
+    if loader.failures:
+        return _exit_code(loader.failures[0].error)
+    return OK
+
+
+# -- the parser
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("connection")
+    group.add_argument("--base-url", help="API base URL (default: $ONEROUTER_BASE_URL)")
+    group.add_argument("--timeout", type=float, default=120.0, help="seconds (default 120)")
+    group.add_argument("--max-retries", type=int, default=2, help="for transient failures")
+    group.add_argument("-v", "--verbose", action="store_true", help="log each request")
+    return common
+
+
+def _output_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("-o", "--output", help=f"write the {what} to this file ('-': stdout)")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing file")
+
+
+def _stt_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    parser.add_argument("file", help="audio file (flac, mp3, mp4, m4a, ogg, wav, webm, ...)")
+    parser.add_argument("--format", choices=formats, default="text", help="default: text")
+    parser.add_argument("--model", default="whisper-1", help="default: whisper-1")
+    parser.add_argument("--prompt", help="hint: names, jargon or preceding text")
+    parser.add_argument("--temperature", type=float, help="sampling temperature, 0 to 1")
+    _output_options(parser, "transcript")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``onerouter-audio`` argument parser."""
+    common = _common_options()
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="OneRouter's audio API from the shell: speak, transcribe, translate, load.",
+        epilog=_EPILOG,
+        formatter_class=formatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    speak = commands.add_parser(
+        "speak", parents=[common], help="text to an audio file", epilog=_EPILOG,
+        formatter_class=formatter,
+    )  # fmt: skip
+    speak.add_argument("text", help="the text to speak ('-': read from stdin)")
+    speak.add_argument("-o", "--output", required=True, help="audio file to write ('-': stdout)")
+    speak.add_argument("--format", choices=SPEECH_FORMATS, help="default: from -o, else mp3")
+    speak.add_argument("--voice", default="alloy", help="e.g. alloy, coral, nova (default alloy)")
+    speak.add_argument("--model", default="gpt-4o-mini-tts", help="default: gpt-4o-mini-tts")
+    speak.add_argument("--speed", type=float, help="0.25 to 4.0 (1.0 is normal)")
+    speak.add_argument("--instructions", help="how to speak: tone, pace, accent")
+    speak.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    speak.set_defaults(run=_speak)
+
+    for name, text, formats in (
+        ("transcribe", "audio to text in its own language", _TRANSCRIBE_FORMATS),
+        ("translate", "audio in any language to English text", _TRANSCRIPT_FORMATS),
+    ):
+        command = commands.add_parser(
+            name, parents=[common], help=text, epilog=_EPILOG, formatter_class=formatter
+        )
+        _stt_options(command, formats)
+        if name == "transcribe":
+            command.add_argument("--language", help="ISO-639-1 code, e.g. en or de")
+        command.set_defaults(run=_speech_to_text)
+
+    load = commands.add_parser(
+        "load", parents=[common], help="audio files or folders to transcript documents",
+        epilog=_EPILOG, formatter_class=formatter,
+    )  # fmt: skip
+    load.add_argument("paths", nargs="+", help="audio files and/or folders")
+    load.add_argument("--glob", help="in folders, only files matching this pattern")
+    load.add_argument("--mode", choices=("single", "segments", "srt", "vtt"), default="single")
+    load.add_argument("--task", choices=("transcribe", "translate"), default="transcribe")
+    load.add_argument("--model", default="whisper-1", help="default: whisper-1")
+    load.add_argument("--language", help="ISO-639-1 code (transcribe only)")
+    load.add_argument("--prompt", help="hint: names, jargon or preceding text")
+    load.add_argument("--jsonl", action="store_true", help="one JSON document per line")
+    load.add_argument("--max-concurrency", type=int, default=4, help="files at once (default 4)")
+    load.add_argument("--cache-dir", help="cache transcripts in this folder")
+    load.add_argument("--skip-errors", action="store_true", help="skip files that fail")
+    _output_options(load, "documents")
+    load.set_defaults(run=_load)
+    return parser
+
+
+def _silence_stdout() -> None:
+    """The reader went away: send what is left to /dev/null so exiting does not fail."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (see ``EXIT_CODES``)."""
+    args = build_parser().parse_args(argv)  # exits with 2 on bad usage
+    try:
+        with _package_log(args.verbose):
+            code: int = args.run(args)
+            return code
+    except BrokenPipeError:  # e.g. `onerouter-audio load talks/ --jsonl | head`
+        _silence_stdout()
+        return OK
+    except (OneRouterError, CliError, OSError) as error:
+        message = redact(" ".join(str(error).split()), os.environ.get("ONEROUTER_API_KEY"))
+        sys.stderr.write(f"{PROG}: error: {message}\n")
+        return _exit_code(error)
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
