@@ -8,7 +8,11 @@ path), so concurrent requests replay deterministically whatever order they are s
 from __future__ import annotations
 
 import asyncio
+import importlib
+import os
 import re
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -293,3 +297,45 @@ def test_long_audio_is_split_and_stitched(
     for chunk in chunks:  # every chunk's segments sit in that chunk's stretch of the recording
         inside = [s for s in starts if chunk.offset <= s < chunk.offset + chunk.duration]
         assert inside, (chunk.offset, starts)
+
+
+# -- the retrieval example, offline
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+_LIVE_SETTINGS = ("ONEROUTER_API_KEY", "ONEROUTER_RECORD")
+
+
+def test_rag_example_runs_offline_and_cites_timestamps(tmp_path: Path) -> None:
+    env = {name: value for name, value in os.environ.items() if name not in _LIVE_SETTINGS}
+    env["ONEROUTER_BASE_URL"] = "http://127.0.0.1:9/v1"  # nothing listens: replay or fail
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "rag_transcripts.py")],
+        env=env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Offline: replaying recorded API responses")
+    assert "Answer:   At lecture.mp3 00:09.07-00:12.38" in result.stdout
+
+
+def test_rag_example_retrieves_the_segment_where_the_answer_is_spoken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in _LIVE_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    example = importlib.import_module("rag_transcripts")
+    segments = example.load_segments()
+
+    answer, sources = example.ask(example.QUESTION, segments)
+
+    # "A document loader turns each recording into text with timestamps." is said 8.9-13.1 s.
+    assert 8.8 <= sources[0].metadata["start"] < sources[0].metadata["end"] <= 13.2
+    assert sources[0].page_content in answer
+    assert example.ask("bananas", segments)[1] == []
