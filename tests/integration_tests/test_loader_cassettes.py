@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import os
 import re
-import subprocess
-import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +27,7 @@ from langchain_onerouter_audio import (
     OneRouterTranscriptLoader,
 )
 from langchain_onerouter_audio._splitting import split_audio
+from tests.integration_tests.test_examples import _LIVE_SETTINGS, _run_offline
 
 with warnings.catch_warnings():  # the package announces its own sunset on import
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -302,22 +300,10 @@ def test_long_audio_is_split_and_stitched(
 # -- the retrieval example, offline
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-_LIVE_SETTINGS = ("ONEROUTER_API_KEY", "ONEROUTER_RECORD")
 
 
 def test_rag_example_runs_offline_and_cites_timestamps(tmp_path: Path) -> None:
-    env = {name: value for name, value in os.environ.items() if name not in _LIVE_SETTINGS}
-    env["ONEROUTER_BASE_URL"] = "http://127.0.0.1:9/v1"  # nothing listens: replay or fail
-    result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "rag_transcripts.py")],
-        env=env,
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _run_offline("rag_transcripts.py", tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Offline: replaying recorded API responses")
