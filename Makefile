@@ -34,6 +34,7 @@ record: $(VENV)/.installed
 	$(PY) -m pytest --record-mode=rewrite -m vcr $(PYTEST_FLAGS)
 	ONEROUTER_RECORD=1 $(PY) examples/quickstart.py
 	ONEROUTER_RECORD=1 $(PY) examples/speak_answer.py
+	ONEROUTER_RECORD=1 $(PY) examples/rag_transcripts.py
 
 bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[bench]"
