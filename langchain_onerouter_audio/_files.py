@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -121,9 +122,13 @@ def check_audio_file(path: Path, *, max_bytes: int = MAX_UPLOAD_BYTES) -> int:
 
 def check_target(target: Path, *, overwrite: bool) -> None:
     """Refuse an output path that is a folder, or a file that exists unless ``overwrite``."""
-    if target.is_dir():
+    try:
+        mode = os.stat(target).st_mode  # one stat: this runs on every speech call
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    if stat.S_ISDIR(mode):
         raise OneRouterInputError(f"{str(target)!r} is a folder; give the path of a file.")
-    if target.exists() and not overwrite:
+    if not overwrite:
         raise OneRouterInputError(
             f"{str(target)!r} already exists; pass overwrite=True to replace it."
         )
@@ -144,6 +149,10 @@ def _rename_no_clobber(temp_name: str, target: Path) -> None:
     os.unlink(temp_name)
 
 
+def _temp_beside(target: Path) -> tuple[int, str]:
+    return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+
+
 @contextlib.contextmanager
 def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO]:
     """Write to a temporary file beside ``target`` and rename it into place on success.
@@ -153,8 +162,11 @@ def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO
     an event loop, while the rename already keeps readers from seeing a partial file.
     """
     check_target(target, overwrite=overwrite)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        fd, temp_name = _temp_beside(target)
+    except FileNotFoundError:  # the folder is missing: create it only then
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = _temp_beside(target)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
