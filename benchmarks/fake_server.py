@@ -219,6 +219,12 @@ class _FormatScanner:
 # -- the HTTP side
 
 
+def _pause(seconds: float) -> None:
+    """Sleep only when asked to: even sleep(0) is a system call on every request."""
+    if seconds > 0:
+        time.sleep(seconds)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 512
@@ -341,7 +347,7 @@ class _Handler(BaseHTTPRequestHandler):
         for piece in self._body():
             received += len(piece)
             scanner.feed(piece)
-        time.sleep(self.server.settings.transcription_latency)
+        _pause(self.server.settings.transcription_latency)
         answers = _TRANSCRIPTS[route]
         fmt = scanner.value or "json"
         if fmt not in answers or (route == "translations" and fmt == "diarized_json"):
@@ -363,7 +369,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         settings = self.server.settings
         size = int(self.headers.get("X-Fake-Speech-Bytes") or settings.speech_bytes)
-        time.sleep(settings.speech_latency)
+        _pause(settings.speech_latency)
         if request.get("stream_format") == "sse":
             sent = self._speech_sse(size)
         else:
