@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import sys
 from array import array
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from operator import mul
 from pathlib import Path
@@ -212,7 +212,9 @@ class _Splitter:
         return chunk
 
 
-def split_audio(source: Path | bytes, *, name: str, max_bytes: int) -> Iterator[AudioChunk]:
+def split_audio(
+    source: Path | bytes, *, name: str, max_bytes: int
+) -> Generator[AudioChunk, None, None]:
     """Yield ``source`` as MP3 chunks of at most ``max_bytes``, cut at quiet points.
 
     ``source`` is a file path or the file's bytes; ``name`` is used in chunk names and

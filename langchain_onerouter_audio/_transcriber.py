@@ -8,9 +8,10 @@ the pieces and builds the Documents.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypedDict
@@ -40,6 +41,7 @@ from langchain_onerouter_audio._splitting import AudioChunk, split_audio
 from langchain_onerouter_audio._stitch import stitch_transcripts
 from langchain_onerouter_audio.client import OneRouterAudioClient
 from langchain_onerouter_audio.errors import OneRouterInputError
+from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES
 
 __all__ = ["Transcriber", "TranscriberOptions"]
 
@@ -51,7 +53,8 @@ class TranscriberOptions(TypedDict, total=False):
     mode: "single" (default), "segments", "srt" or "vtt".
     task: "transcribe" (default) or "translate" (into English).
     model, language, prompt, temperature: request options (language: transcription only).
-    max_upload_bytes: files larger than this are split (default: the client's limit, 25 MB).
+    max_upload_bytes: files larger than this are split (default and ceiling: the client's
+        limit, 25 MB unless the client was given another).
     cache_dir: folder for the transcript cache; off when not given.
     """
 
@@ -91,9 +94,11 @@ class Transcriber:
     """Transcribes recordings into Documents with fixed settings (see TranscriberOptions)."""
 
     def __init__(self, **options: Unpack[TranscriberOptions]) -> None:
-        client = options.get("client")
-        self.client = client or OneRouterAudioClient(
-            api_key=options.get("api_key"), base_url=options.get("base_url")
+        limit = options.get("max_upload_bytes")
+        self.client = options.get("client") or OneRouterAudioClient(
+            api_key=options.get("api_key"),
+            base_url=options.get("base_url"),
+            max_upload_bytes=limit or MAX_UPLOAD_BYTES,
         )
         self.mode: Mode = options.get("mode", "single")
         self.task: Task = options.get("task", "transcribe")
@@ -112,7 +117,8 @@ class Transcriber:
             temperature=options.get("temperature"),
         )
         transcription_fields(self.response_format, **self._options)  # fail early on bad options
-        self.max_upload_bytes = options.get("max_upload_bytes") or self.client.max_upload_bytes
+        # A piece the client would refuse is never sent: the client's limit caps this one.
+        self.max_upload_bytes = min(limit or sys.maxsize, self.client.max_upload_bytes)
         cache_dir = options.get("cache_dir")
         self.cache = TranscriptCache(cache_dir) if cache_dir is not None else None
 
@@ -139,7 +145,7 @@ class Transcriber:
         )
         return replace(job, key=key, cached=self.cache.get(key, self.response_format))
 
-    def _chunks(self, job: _Job) -> Iterator[AudioChunk]:
+    def _chunks(self, job: _Job) -> Generator[AudioChunk, None, None]:
         return split_audio(job.audio, name=job.upload.name, max_bytes=self.max_upload_bytes)
 
     def _finish(self, job: _Job, result: TranscriptResult, source: str | None) -> list[Document]:
@@ -184,9 +190,10 @@ class Transcriber:
         job = self._prepare(file)
         result = job.cached
         if result is None and job.split:
-            result = self._stitch(
-                [(chunk, self._request((chunk.name, chunk.data))) for chunk in self._chunks(job)]
-            )
+            with contextlib.closing(self._chunks(job)) as chunks:
+                result = self._stitch(
+                    [(chunk, self._request((chunk.name, chunk.data))) for chunk in chunks]
+                )
         elif result is None:
             result = self._request(job.file)
         return self._finish(job, result, source)
@@ -205,10 +212,10 @@ class Transcriber:
         job = await asyncio.to_thread(self._prepare, file) if self.cache else self._prepare(file)
         result = job.cached
         if result is None and job.split:
-            chunks = self._chunks(job)
             parts: list[tuple[AudioChunk, TranscriptResult]] = []
-            while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
-                parts.append((chunk, await self._arequest((chunk.name, chunk.data))))
+            with contextlib.closing(self._chunks(job)) as chunks:
+                while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+                    parts.append((chunk, await self._arequest((chunk.name, chunk.data))))
             result = self._stitch(parts)
         elif result is None:
             result = await self._arequest(job.file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import itertools
 import math
@@ -27,6 +28,7 @@ REPEATS = 20
 LIMIT = 40_000  # bytes: chunks of at most ~5.7 s
 
 
+@functools.cache
 def tone_wav(repeats: int = REPEATS) -> bytes:
     """16 kHz mono WAV: a 440 Hz tone broken by silent gaps at known times."""
     tone = [
@@ -180,3 +182,14 @@ def test_in_memory_audio_over_the_limit_is_split_too(long_wav: Path) -> None:
     parser.parse(Blob.from_data(long_wav.read_bytes(), mime_type="audio/wav"))
     assert len(api.uploads) >= 3
     assert api.uploads[0].filename == "audio.part000.mp3"
+
+
+def test_the_split_limit_never_exceeds_the_clients(audio_dir: Path) -> None:
+    capped = OneRouterTranscriptLoader(
+        audio_dir, client=FakeTranscriptAPI().client(max_upload_bytes=LIMIT), max_upload_bytes=10**9
+    )
+    assert capped.transcriber.max_upload_bytes == LIMIT
+
+    built = OneRouterTranscriptLoader(audio_dir, api_key="k", max_upload_bytes=50 * 2**20)
+    assert built.transcriber.client.max_upload_bytes == 50 * 2**20
+    assert built.transcriber.max_upload_bytes == 50 * 2**20
