@@ -205,62 +205,55 @@ def test_temperature_bounds_are_inclusive(temperature: float) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("response_format", "options", "message"),
-    [
-        ("xml", {}, "`response_format` is 'xml'; use one of: json, text, srt"),
-        ("json", {"model": ""}, "`model` must be a non-empty model name"),
-        ("json", {"temperature": -0.1}, "`temperature` is -0.1; it must be between 0.0 and 1.0"),
-        ("json", {"temperature": 1.5}, "`temperature` is 1.5"),
-        ("json", {"temperature": "hot"}, "`temperature` must be a number"),
-        ("json", {"language": "EN"}, "`language` is 'EN'; give a two-letter ISO-639-1 code"),
-        ("json", {"language": "eng"}, "`language` is 'eng'"),
-        ("json", {"language": "english"}, "`language` is 'english'"),
-        (
-            "verbose_json",
-            {"timestamp_granularities": ["sentence"]},
-            "`timestamp_granularities` is 'sentence'; use one of: word, segment",
-        ),
-        (
-            "json",
-            {"timestamp_granularities": ["word"]},
-            "`timestamp_granularities` needs response_format='verbose_json'",
-        ),
-        ("json", {"include": ["tokens"]}, "`include` is 'tokens'; use one of: logprobs"),
-        ("json", {"chunking_strategy": "manual"}, "`chunking_strategy` must be 'auto' or"),
-        (
-            "json",
-            {"known_speaker_names": ["a"], "known_speaker_references": []},
-            "must pair up, at most 4 speakers",
-        ),
-        (
-            "json",
-            {"known_speaker_names": list("abcde"), "known_speaker_references": list("abcde")},
-            "must pair up, at most 4 speakers",
-        ),
-    ],
-)
-def test_transcription_fields_refuse(
-    response_format: str, options: dict[str, Any], message: str
-) -> None:
-    with pytest.raises(OneRouterInputError) as caught:
-        transcription_fields(response_format, **options)
-    assert message in str(caught.value)
+# Shared options are refused by both builders; the rest only exist for transcription.
+_SHARED_REFUSALS: list[tuple[str, dict[str, Any], str]] = [
+    ("xml", {}, "`response_format` is 'xml'; use one of: json, text, srt"),
+    ("json", {"model": " "}, "`model` must be a non-empty model name"),
+    ("json", {"temperature": 2}, "`temperature` is 2"),
+]
+_TRANSCRIPTION_REFUSALS: list[tuple[str, dict[str, Any], str]] = [
+    ("json", {"model": ""}, "`model` must be a non-empty model name"),
+    ("json", {"temperature": -0.1}, "`temperature` is -0.1; it must be between 0.0 and 1.0"),
+    ("json", {"temperature": 1.5}, "`temperature` is 1.5"),
+    ("json", {"temperature": "hot"}, "`temperature` must be a number"),
+    ("json", {"language": "EN"}, "`language` is 'EN'; give a two-letter ISO-639-1 code"),
+    ("json", {"language": "eng"}, "`language` is 'eng'"),
+    ("json", {"language": "english"}, "`language` is 'english'"),
+    (
+        "verbose_json",
+        {"timestamp_granularities": ["sentence"]},
+        "`timestamp_granularities` is 'sentence'; use one of: word, segment",
+    ),
+    (
+        "json",
+        {"timestamp_granularities": ["word"]},
+        "`timestamp_granularities` needs response_format='verbose_json'",
+    ),
+    ("json", {"include": ["tokens"]}, "`include` is 'tokens'; use one of: logprobs"),
+    ("json", {"chunking_strategy": "manual"}, "`chunking_strategy` must be 'auto' or"),
+    (
+        "json",
+        {"known_speaker_names": ["a"], "known_speaker_references": []},
+        "must pair up, at most 4 speakers",
+    ),
+    (
+        "json",
+        {"known_speaker_names": list("abcde"), "known_speaker_references": list("abcde")},
+        "must pair up, at most 4 speakers",
+    ),
+]
 
 
 @pytest.mark.parametrize(
-    ("response_format", "options", "message"),
-    [
-        ("xml", {}, "`response_format` is 'xml'"),
-        ("json", {"model": " "}, "`model` must be a non-empty model name"),
-        ("json", {"temperature": 2}, "`temperature` is 2"),
-    ],
+    ("build", "response_format", "options", "message"),
+    [(transcription_fields, *case) for case in _SHARED_REFUSALS + _TRANSCRIPTION_REFUSALS]
+    + [(translation_fields, *case) for case in _SHARED_REFUSALS],
 )
-def test_translation_fields_refuse(
-    response_format: str, options: dict[str, Any], message: str
+def test_fields_refuse(
+    build: Any, response_format: str, options: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(OneRouterInputError) as caught:
-        translation_fields(response_format, **options)
+        build(response_format, **options)
     assert message in str(caught.value)
 
 
