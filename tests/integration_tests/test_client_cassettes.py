@@ -59,20 +59,20 @@ def test_speech_to_file_decodes_as_the_format_asked_for(
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_speech_speed_and_instructions(client: OneRouterAudioClient, mode: str) -> None:
-    normal = audio_seconds(call(client, "speech", mode, TEXT, response_format="wav"), "wav")
-    fast = call(
-        client,
-        "speech",
-        mode,
-        TEXT,
-        model="tts-1",
-        voice="echo",
-        response_format="wav",
-        speed=2.0,
-        instructions="Speak quickly and cheerfully.",
+def test_speech_speed(client: OneRouterAudioClient, mode: str) -> None:
+    # tts-1 takes `speed`; OpenAI's gpt-4o-mini-tts ignores it.
+    options = {"model": "tts-1", "voice": "echo", "response_format": "wav"}
+    normal = audio_seconds(call(client, "speech", mode, TEXT, **options), "wav")
+    fast = audio_seconds(call(client, "speech", mode, TEXT, speed=2.0, **options), "wav")
+    assert fast < normal * 0.8
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_speech_instructions(client: OneRouterAudioClient, mode: str) -> None:
+    audio = call(
+        client, "speech", mode, TEXT, instructions="Speak cheerfully.", response_format="flac"
     )
-    assert audio_seconds(fast, "wav") < normal * 0.8
+    assert audio_seconds(audio, "flac") > 0.3
 
 
 @pytest.mark.parametrize("mode", MODES)

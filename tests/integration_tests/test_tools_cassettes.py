@@ -48,7 +48,7 @@ def test_text_to_speech_writes_the_format_asked_for(
     tool = OneRouterTextToSpeechTool(
         **client_settings, audio_format=audio_format, output_dir=tmp_path
     )
-    message = invoke(tool, mode, text="Hello there.", voice="coral", instructions="calm", speed=1.0)
+    message = invoke(tool, mode, text="Hello there.", voice="coral", instructions="calm")
     assert message.status == "success"
     path = Path(str(message.content))
     assert path.parent == tmp_path
