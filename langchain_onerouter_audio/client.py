@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, Literal, TypedDict, TypeVar, overload
@@ -41,6 +42,7 @@ from langchain_onerouter_audio._sse import SseAudioWriter
 from langchain_onerouter_audio.errors import (
     OneRouterConnectionError,
     OneRouterError,
+    OneRouterResponseError,
     OneRouterTimeoutError,
     status_error,
 )
@@ -98,15 +100,34 @@ def _transport_errors(attempt: int) -> Iterator[None]:
         ) from error
 
 
+@dataclass(frozen=True)
+class _SpeechOutput:
+    """Where synthesised audio goes: memory (no target) or a file written atomically."""
+
+    target: Path | None = None
+    overwrite: bool = False
+    sse: bool = False
+
+
 @contextlib.contextmanager
-def _sink(target: Path | None, overwrite: bool, sse: bool) -> Iterator[Any]:
-    """Where a response body goes: memory, or a file written atomically."""
-    if target is None:
+def _sink(speech: _SpeechOutput | None) -> Iterator[Any]:
+    """Collect a response body; audio must not be empty, and a file appears only when whole."""
+    if speech is None or speech.target is None:
         buffer = io.BytesIO()
-        yield SseAudioWriter(buffer) if sse else buffer
+        yield SseAudioWriter(buffer) if speech and speech.sse else buffer
+        _require_audio(speech, buffer)
         return
-    with atomic_output(target, overwrite=overwrite) as handle:
-        yield SseAudioWriter(handle) if sse else handle
+    with atomic_output(speech.target, overwrite=speech.overwrite) as handle:
+        yield SseAudioWriter(handle) if speech.sse else handle
+        _require_audio(speech, handle)
+
+
+def _require_audio(speech: _SpeechOutput | None, written: BinaryIO) -> None:
+    if speech is not None and written.tell() == 0:
+        raise OneRouterResponseError(
+            "The server answered the speech request without any audio. Check that `base_url` "
+            "points at an OpenAI-compatible audio API, then try again."
+        )
 
 
 class _CoalescedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -310,10 +331,7 @@ class OneRouterAudioClient:
         self,
         build: RequestFactory,
         decode: Decoder[_T],
-        *,
-        target: Path | None = None,
-        overwrite: bool = False,
-        sse: bool = False,
+        speech: _SpeechOutput | None = None,
     ) -> _T:
         client = self._sync_client()
         for attempt in self.retry_policy.retrying():
@@ -326,7 +344,7 @@ class OneRouterAudioClient:
                         if response.is_error:
                             response.read()
                             self._raise_for_status(response, number)
-                        with _sink(target, overwrite, sse) as out:
+                        with _sink(speech) as out:
                             for chunk in response.iter_bytes():
                                 out.write(chunk)
                         return decode(_value(out), response.headers.get("x-request-id"))
@@ -338,10 +356,7 @@ class OneRouterAudioClient:
         self,
         build: RequestFactory,
         decode: Decoder[_T],
-        *,
-        target: Path | None = None,
-        overwrite: bool = False,
-        sse: bool = False,
+        speech: _SpeechOutput | None = None,
     ) -> _T:
         client = self._async_client()
         async for attempt in self.retry_policy.async_retrying():
@@ -354,7 +369,7 @@ class OneRouterAudioClient:
                         if response.is_error:
                             await response.aread()
                             self._raise_for_status(response, number)
-                        with _sink(target, overwrite, sse) as out:
+                        with _sink(speech) as out:
                             async for chunk in response.aiter_bytes():
                                 out.write(chunk)
                         return decode(_value(out), response.headers.get("x-request-id"))
@@ -367,14 +382,14 @@ class OneRouterAudioClient:
     def speech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
         """Synthesise ``text`` and return the audio bytes (mp3 unless ``response_format``)."""
         payload = speech_payload(text, **options)
-        sse = payload.get("stream_format") == "sse"
-        return self._send(self._json_request("/audio/speech", payload), _raw, sse=sse)
+        speech = _SpeechOutput(sse=payload.get("stream_format") == "sse")
+        return self._send(self._json_request("/audio/speech", payload), _raw, speech)
 
     async def aspeech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
         """Async :meth:`speech`."""
         payload = speech_payload(text, **options)
-        sse = payload.get("stream_format") == "sse"
-        return await self._asend(self._json_request("/audio/speech", payload), _raw, sse=sse)
+        speech = _SpeechOutput(sse=payload.get("stream_format") == "sse")
+        return await self._asend(self._json_request("/audio/speech", payload), _raw, speech)
 
     def speech_to_file(
         self,
@@ -391,9 +406,8 @@ class OneRouterAudioClient:
         payload = speech_payload(text, **options)
         target = Path(path)
         check_target(target, overwrite=overwrite)  # before the request: it costs money
-        sse = payload.get("stream_format") == "sse"
-        build = self._json_request("/audio/speech", payload)
-        self._send(build, _raw, target=target, overwrite=overwrite, sse=sse)
+        speech = _SpeechOutput(target, overwrite, payload.get("stream_format") == "sse")
+        self._send(self._json_request("/audio/speech", payload), _raw, speech)
         return target
 
     async def aspeech_to_file(
@@ -408,9 +422,8 @@ class OneRouterAudioClient:
         payload = speech_payload(text, **options)
         target = Path(path)
         check_target(target, overwrite=overwrite)  # before the request: it costs money
-        sse = payload.get("stream_format") == "sse"
-        build = self._json_request("/audio/speech", payload)
-        await self._asend(build, _raw, target=target, overwrite=overwrite, sse=sse)
+        speech = _SpeechOutput(target, overwrite, payload.get("stream_format") == "sse")
+        await self._asend(self._json_request("/audio/speech", payload), _raw, speech)
         return target
 
     # -- transcription

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from langchain_core.tools import BaseTool, BaseToolkit
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
@@ -19,6 +19,7 @@ from langchain_onerouter_audio.tools import (
     OneRouterTextToSpeechTool,
     OneRouterTranscriptionTool,
     OneRouterTranslationTool,
+    client_from_settings,
 )
 
 __all__ = ["OneRouterAudioToolkit"]
@@ -38,6 +39,8 @@ class OneRouterAudioToolkit(BaseToolkit):
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    _client_from_settings = model_validator(mode="before")(client_from_settings)
 
     client: OneRouterAudioClient = Field(default_factory=OneRouterAudioClient, exclude=True)
     root_dir: Path = Field(default_factory=Path.cwd)

@@ -9,6 +9,8 @@ it cannot fix (a bad key, an exhausted retry budget) raise.
 # No ``from __future__ import annotations`` here: BaseTool reads the type hints of ``_run``
 # on every call, and string annotations would be compiled and evaluated again each time.
 import contextlib
+import getpass
+import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -31,6 +33,7 @@ from langchain_onerouter_audio._responses import TranscriptResult
 from langchain_onerouter_audio.client import OneRouterAudioClient, SpeechOptions
 from langchain_onerouter_audio.errors import (
     OneRouterBadRequestError,
+    OneRouterError,
     OneRouterInputError,
     OneRouterPayloadTooLargeError,
 )
@@ -54,8 +57,40 @@ __all__ = [
     "TranscriptionInput",
 ]
 
-DEFAULT_OUTPUT_DIR = Path(tempfile.gettempdir()) / "langchain-onerouter-audio"
+_USER = str(os.getuid()) if hasattr(os, "getuid") else getpass.getuser()
+DEFAULT_OUTPUT_DIR = Path(tempfile.gettempdir()) / f"langchain-onerouter-audio-{_USER}"
 _CLIENT_SETTINGS = ("api_key", "base_url", "timeout", "max_retries")
+_NO_SPEECH = "No speech was recognised in the audio file."
+
+
+def client_from_settings(data: Any) -> Any:
+    """Turn ``api_key=``, ``base_url=``, ``timeout=``, ``max_retries=`` into ``client=``.
+
+    Used as a pydantic ``mode="before"`` validator by the tools and the toolkit.
+    """
+    if not isinstance(data, dict) or not any(key in data for key in _CLIENT_SETTINGS):
+        return data
+    data = dict(data)
+    settings = {key: data.pop(key) for key in _CLIENT_SETTINGS if key in data}
+    if data.get("client") is not None:
+        # Not a ValueError: pydantic would wrap it and print the input, key included.
+        raise OneRouterError(
+            f"Pass either client= or client settings ({', '.join(settings)}), not both."
+        )
+    data["client"] = OneRouterAudioClient(**settings)
+    return data
+
+
+def _private_output_dir(path: Path) -> Path:
+    """Create the shared-temp default folder for this user only, and refuse a foreign one."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = path.stat()
+    if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o077):
+        raise OneRouterError(
+            f"The default output folder {str(path)!r} is not private to this user. "
+            "Set output_dir= on the speech tool to a folder of your own."
+        )
+    return path
 
 
 @contextlib.contextmanager
@@ -89,16 +124,7 @@ class _OneRouterAudioTool(BaseTool):
     handle_tool_error: bool | str | Any = True
     handle_validation_error: bool | str | Any = Field(default=_explain_invalid_arguments)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _client_from_settings(cls, data: Any) -> Any:
-        """Accept ``api_key=``, ``base_url=`` etc. as a shortcut for ``client=``."""
-        if isinstance(data, dict) and any(key in data for key in _CLIENT_SETTINGS):
-            data = dict(data)
-            settings = {key: data.pop(key) for key in _CLIENT_SETTINGS if key in data}
-            if data.get("client") is None:
-                data["client"] = OneRouterAudioClient(**settings)
-        return data
+    _client_from_settings = model_validator(mode="before")(client_from_settings)
 
 
 # -- text to speech
@@ -180,8 +206,11 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
     """Folder the audio files are written to; file names are generated, never overwritten."""
 
     def _target(self) -> Path:
+        folder = self.output_dir
+        if folder == DEFAULT_OUTPUT_DIR:
+            folder = _private_output_dir(folder)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        return self.output_dir / f"speech-{stamp}-{uuid.uuid4().hex[:12]}.{self.audio_format}"
+        return folder / f"speech-{stamp}-{uuid.uuid4().hex[:12]}.{self.audio_format}"
 
     def _options(
         self, voice: str | None, instructions: str | None, speed: float | None
@@ -265,7 +294,9 @@ class TranscriptionInput(SpeechToTextInput):
 
 
 def _transcript_text(result: TranscriptResult) -> str:
-    return result if isinstance(result, str) else result.text
+    """What the model reads; an explicit note for silence, so it is not mistaken for failure."""
+    text = result if isinstance(result, str) else result.text
+    return text if text.strip() else _NO_SPEECH
 
 
 class _SpeechToTextTool(_OneRouterAudioTool):

@@ -487,3 +487,18 @@ def test_each_event_loop_gets_its_own_async_pool() -> None:
     assert first is not second
     asyncio.run(client.aclose())
     assert second.is_closed
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("sse", [False, True])
+def test_speech_without_audio_is_a_response_error(tmp_path: Path, mode: str, sse: bool) -> None:
+    body = b'data: {"type": "speech.audio.done"}\n\n' if sse else b""
+    silent = Api(lambda request: httpx.Response(200, content=body))
+    client = silent.client()
+    options: dict[str, Any] = {"stream_format": "sse"} if sse else {}
+    with pytest.raises(OneRouterResponseError, match="without any audio"):
+        call(client, "speech", mode, "Hello.", **options)
+    target = tmp_path / "out.mp3"
+    with pytest.raises(OneRouterResponseError, match="without any audio"):
+        call(client, "speech_to_file", mode, target, "Hello.", **options)
+    assert list(tmp_path.iterdir()) == []

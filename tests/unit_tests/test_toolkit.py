@@ -77,3 +77,11 @@ def test_no_key_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ONEROUTER_API_KEY", raising=False)
     with pytest.raises(OneRouterError, match="No API key"):
         OneRouterAudioToolkit()
+
+
+def test_client_settings_build_the_shared_client() -> None:
+    toolkit = OneRouterAudioToolkit(api_key="sk-toolkit", base_url="http://127.0.0.1:9/v1")
+    tools = toolkit.get_tools()
+    assert toolkit.client.base_url == "http://127.0.0.1:9/v1"
+    assert toolkit.client.api_key.get_secret_value() == "sk-toolkit"
+    assert all(t.client is toolkit.client for t in tools)  # type: ignore[attr-defined]

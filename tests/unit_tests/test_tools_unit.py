@@ -332,3 +332,51 @@ def test_empty_optional_transcription_arguments_mean_defaults(
     message = invoke(tool, mode, file_path="hello.mp3", language="", prompt="")
     assert message.status == "success", message.content
     assert form(api.last) == [("model", "whisper-1"), ("response_format", "verbose_json")]
+
+
+# -- silence, conflicting settings, the private default folder
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_silence_is_reported_as_no_speech(audio_dir: Path, mode: str) -> None:
+    silent = Api(lambda request: httpx.Response(200, json={"text": "  "}))
+    tool = _stt(silent, OneRouterTranscriptionTool, audio_dir, transcript_format="json")
+    message = invoke(tool, mode, file_path="silence.wav")
+    assert message.status == "success"
+    assert message.content == "No speech was recognised in the audio file."
+    assert message.artifact.text == "  "
+
+
+def test_client_and_client_settings_together_are_refused(api: Api) -> None:
+    with pytest.raises(OneRouterError, match="either client= or client settings") as caught:
+        OneRouterTextToSpeechTool(client=api.client(), api_key="sk-conflicting-key-123")
+    assert "sk-conflicting-key-123" not in str(caught.value)
+
+
+def test_default_output_folder_is_private(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import langchain_onerouter_audio.tools as tools_module
+
+    private = tmp_path / "default-speech"
+    monkeypatch.setattr(tools_module, "DEFAULT_OUTPUT_DIR", private)
+    tool = OneRouterTextToSpeechTool(client=api.client(), output_dir=private)
+    message = invoke(tool, "sync", text="Hi.")
+    assert Path(message.artifact["path"]).parent == private
+    assert private.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_shared_default_output_folder_is_refused(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import langchain_onerouter_audio.tools as tools_module
+
+    shared = tmp_path / "shared-speech"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    monkeypatch.setattr(tools_module, "DEFAULT_OUTPUT_DIR", shared)
+    tool = OneRouterTextToSpeechTool(client=api.client(), output_dir=shared)
+    with pytest.raises(OneRouterError, match="not private"):
+        invoke(tool, "sync", text="Hi.")
+    assert api.requests == []
+    assert list(shared.iterdir()) == []
