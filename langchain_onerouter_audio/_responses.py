@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import pydantic
 
+from langchain_onerouter_audio._sse import SseEvents
 from langchain_onerouter_audio.errors import OneRouterResponseError
 from langchain_onerouter_audio.models import (
     Transcription,
     TranscriptionDiarized,
+    TranscriptionStreamEvent,
     TranscriptionVerbose,
+    TranscriptTextDone,
 )
 
-__all__ = ["TranscriptResult", "parse_transcript"]
+__all__ = ["TranscriptResult", "TranscriptStream", "parse_transcript"]
 
 TranscriptResult = Transcription | TranscriptionVerbose | TranscriptionDiarized | str
 
@@ -32,11 +35,60 @@ def parse_transcript(
     try:
         parsed = model.model_validate_json(body)
     except pydantic.ValidationError as error:
-        raise OneRouterResponseError(
-            f"The server's {response_format} response could not be read "
-            f"({error.error_count()} problem(s), first: {error.errors()[0]['msg']}). "
-            "The server may not be OpenAI-compatible, or the body was cut short.",
-            request_id=request_id,
-        ) from None
+        raise _unreadable(response_format, error, request_id) from None
     assert isinstance(parsed, (Transcription, TranscriptionVerbose, TranscriptionDiarized))
     return parsed
+
+
+def _unreadable(
+    what: str, error: pydantic.ValidationError, request_id: str | None
+) -> OneRouterResponseError:
+    return OneRouterResponseError(
+        f"The server's {what} response could not be read "
+        f"({error.error_count()} problem(s), first: {error.errors()[0]['msg']}). "
+        "The server may not be OpenAI-compatible, or the body was cut short.",
+        request_id=request_id,
+    )
+
+
+_STREAM_EVENT: pydantic.TypeAdapter[TranscriptionStreamEvent] = pydantic.TypeAdapter(
+    TranscriptionStreamEvent
+)
+_STREAM_EVENT_TYPES = ("transcript.text.delta", "transcript.text.segment", "transcript.text.done")
+
+
+class TranscriptStream:
+    """Turns a streamed transcription body into typed events as its bytes arrive.
+
+    Models that do not stream (whisper-1) answer with one JSON body instead; it becomes a
+    single ``transcript.text.done`` event, so callers handle one shape either way.
+    """
+
+    def __init__(self, content_type: str, request_id: str | None) -> None:
+        self._streamed = content_type.startswith("text/event-stream")
+        self._request_id = request_id
+        self._events = SseEvents("transcript")
+        self._body = bytearray()
+
+    def feed(self, chunk: bytes) -> list[TranscriptionStreamEvent]:
+        """Events completed by ``chunk`` (event types this package does not know are skipped)."""
+        if not self._streamed:
+            self._body += chunk
+            return []
+        payloads = self._events.feed(chunk)
+        try:
+            return [
+                _STREAM_EVENT.validate_python(payload)
+                for payload in payloads
+                if payload.get("type") in _STREAM_EVENT_TYPES
+            ]
+        except pydantic.ValidationError as error:
+            raise _unreadable("transcript event", error, self._request_id) from None
+
+    def finish(self) -> list[TranscriptionStreamEvent]:
+        """The single event of a non-streamed answer, once its body is complete."""
+        if self._streamed:
+            return []
+        result = parse_transcript("json", bytes(self._body), request_id=self._request_id)
+        assert isinstance(result, Transcription)
+        return [TranscriptTextDone(text=result.text, logprobs=result.logprobs, usage=result.usage)]

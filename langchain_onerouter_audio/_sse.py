@@ -1,14 +1,57 @@
-"""Decoder for speech sent as server-sent events (``stream_format="sse"``)."""
+"""Server-sent events: speech audio (``stream_format="sse"``) and streamed transcripts."""
 
 from __future__ import annotations
 
 import base64
 import json
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from langchain_onerouter_audio.errors import OneRouterResponseError
 
-__all__ = ["SseAudioWriter"]
+__all__ = ["SseAudioWriter", "SseEvents"]
+
+
+class SseEvents:
+    """Splits bytes, as they arrive, into the JSON payloads of complete events."""
+
+    def __init__(self, kind: str) -> None:
+        self._kind = kind  # names the stream in error messages, e.g. "speech"
+        self._pending = b""
+
+    def feed(self, chunk: bytes) -> list[dict[str, Any]]:
+        """Return the payloads of every event completed by ``chunk``; keep the rest."""
+        # Normalise after joining, so a CRLF split across two chunks is still seen.
+        self._pending = (self._pending + chunk).replace(b"\r\n", b"\n")
+        *events, self._pending = self._pending.split(b"\n\n")
+        return [payload for event in events if (payload := _payload(event, self._kind)) is not None]
+
+
+def _payload(event: bytes, kind: str) -> dict[str, Any] | None:
+    """The JSON object of one event (its ``data:`` lines joined), or None for no data."""
+    data = b"\n".join(
+        line[5:].lstrip(b" ") for line in event.split(b"\n") if line.startswith(b"data:")
+    ).strip()
+    if not data or data == b"[DONE]":
+        return None
+    try:
+        payload = json.loads(data)
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        raise OneRouterResponseError(
+            f"A {kind} event from the server could not be read as a JSON object. The server "
+            "may not support streaming; try without it."
+        )
+    if payload.get("type") == "error":
+        message = (
+            payload.get("error", {}).get("message")
+            if isinstance(payload.get("error"), dict)
+            else None
+        )
+        raise OneRouterResponseError(
+            f"The server reported an error mid-stream: {message or payload}"
+        )
+    return payload
 
 
 class SseAudioWriter:
@@ -16,34 +59,21 @@ class SseAudioWriter:
 
     def __init__(self, out: BinaryIO) -> None:
         self.out = out
-        self._pending = b""
+        self._events = SseEvents("speech")
 
     def write(self, chunk: bytes) -> int:
         """Decode every complete event in the buffer; keep the rest for the next chunk."""
-        self._pending += chunk.replace(b"\r\n", b"\n")
-        *events, self._pending = self._pending.split(b"\n\n")
-        for event in events:
-            self._decode(event)
+        for payload in self._events.feed(chunk):
+            if payload.get("type") == "speech.audio.delta":
+                self.out.write(_audio(payload))
         return len(chunk)
 
-    def _decode(self, event: bytes) -> None:
-        for line in event.split(b"\n"):
-            if not line.startswith(b"data:"):
-                continue
-            data = line[5:].strip()
-            if not data or data == b"[DONE]":
-                continue
-            self.out.write(_audio_delta(data))
 
-
-def _audio_delta(data: bytes) -> bytes:
-    """The audio in one event's data (empty for other event types); a broken event raises."""
+def _audio(payload: dict[str, Any]) -> bytes:
+    """The audio of one delta event; a broken event raises."""
     try:
-        payload = json.loads(data)
-        if payload.get("type") != "speech.audio.delta":  # an object, of another type
-            return b""
         return base64.b64decode(payload["audio"], validate=True)
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError) as error:
         raise OneRouterResponseError(
             f"A speech event from the server could not be read ({type(error).__name__}). "
             "The server may not support stream_format='sse'; try without it."

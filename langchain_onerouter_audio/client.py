@@ -36,7 +36,11 @@ from langchain_onerouter_audio._params import (
     transcription_fields,
     translation_fields,
 )
-from langchain_onerouter_audio._responses import TranscriptResult, parse_transcript
+from langchain_onerouter_audio._responses import (
+    TranscriptResult,
+    TranscriptStream,
+    parse_transcript,
+)
 from langchain_onerouter_audio._retry import RetryPolicy, parse_retry_after
 from langchain_onerouter_audio._sse import SseAudioWriter
 from langchain_onerouter_audio.errors import (
@@ -52,6 +56,7 @@ from langchain_onerouter_audio.models import (
     AudioFormat,
     Transcription,
     TranscriptionDiarized,
+    TranscriptionStreamEvent,
     TranscriptionVerbose,
 )
 
@@ -341,9 +346,7 @@ class OneRouterAudioClient:
                     logger.debug("%s %s (attempt %d)", request.method, request.url, number)
                     response = client.send(request, stream=True)
                     try:
-                        if response.is_error:
-                            response.read()
-                            self._raise_for_status(response, number)
+                        self._check_status(response, number)
                         with _sink(speech) as out:
                             for chunk in response.iter_bytes():
                                 out.write(chunk)
@@ -366,9 +369,7 @@ class OneRouterAudioClient:
                     logger.debug("%s %s (attempt %d)", request.method, request.url, number)
                     response = await client.send(request, stream=True)
                     try:
-                        if response.is_error:
-                            await response.aread()
-                            self._raise_for_status(response, number)
+                        await self._acheck_status(response, number)
                         with _sink(speech) as out:
                             async for chunk in response.aiter_bytes():
                                 out.write(chunk)
@@ -376,6 +377,54 @@ class OneRouterAudioClient:
                     finally:
                         await response.aclose()
         raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    # -- streamed responses: retried until the status arrives, then read as they come
+
+    def _check_status(self, response: httpx.Response, attempt: int) -> None:
+        if response.is_error:
+            try:
+                response.read()
+            finally:
+                response.close()
+            self._raise_for_status(response, attempt)
+
+    async def _acheck_status(self, response: httpx.Response, attempt: int) -> None:
+        if response.is_error:
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            self._raise_for_status(response, attempt)
+
+    @contextlib.contextmanager
+    def _open_stream(self, build: RequestFactory) -> Iterator[tuple[httpx.Response, int]]:
+        client = self._sync_client()
+        for attempt in self.retry_policy.retrying():
+            with attempt:
+                number = attempt.retry_state.attempt_number
+                with build(client) as request, _transport_errors(number):
+                    response = client.send(request, stream=True)
+                    self._check_status(response, number)
+        try:
+            yield response, number
+        finally:
+            response.close()
+
+    @contextlib.asynccontextmanager
+    async def _aopen_stream(
+        self, build: RequestFactory
+    ) -> AsyncIterator[tuple[httpx.Response, int]]:
+        client = self._async_client()
+        async for attempt in self.retry_policy.async_retrying():
+            with attempt:
+                number = attempt.retry_state.attempt_number
+                with build(client) as request, _transport_errors(number):
+                    response = await client.send(request, stream=True)
+                    await self._acheck_status(response, number)
+        try:
+            yield response, number
+        finally:
+            await response.aclose()
 
     # -- speech
 
@@ -526,6 +575,45 @@ class OneRouterAudioClient:
         fields = transcription_fields(response_format, **options)
         build = self._transcript_request("/audio/transcriptions", file, fields)
         return await self._asend(build, _transcript_decoder(response_format))
+
+    def _stream_request(self, file: AudioInput, options: TranscriptionOptions) -> RequestFactory:
+        fields = [*transcription_fields("json", **options), ("stream", "true")]
+        return self._transcript_request("/audio/transcriptions", file, fields)
+
+    def transcribe_stream(
+        self, file: AudioInput, **options: Unpack[TranscriptionOptions]
+    ) -> Iterator[TranscriptionStreamEvent]:
+        """Transcribe with ``stream=True``: yield text deltas as the server recognises them.
+
+        The last event is a :class:`TranscriptTextDone` with the whole text. A model that does
+        not stream (whisper-1) answers at once, as that single event. Failures before the first
+        byte are retried; a stream broken midway raises :class:`OneRouterConnectionError`.
+        """
+        build = self._stream_request(file, options)
+        with self._open_stream(build) as (response, number), _transport_errors(number):
+            stream = TranscriptStream(
+                response.headers.get("content-type", ""), response.headers.get("x-request-id")
+            )
+            for chunk in response.iter_bytes():
+                yield from stream.feed(chunk)
+            yield from stream.finish()
+
+    async def atranscribe_stream(
+        self, file: AudioInput, **options: Unpack[TranscriptionOptions]
+    ) -> AsyncIterator[TranscriptionStreamEvent]:
+        """Async :meth:`transcribe_stream`."""
+        build = self._stream_request(file, options)
+        async with self._aopen_stream(build) as (response, number):
+            with _transport_errors(number):
+                stream = TranscriptStream(
+                    response.headers.get("content-type", ""),
+                    response.headers.get("x-request-id"),
+                )
+                async for chunk in response.aiter_bytes():
+                    for event in stream.feed(chunk):
+                        yield event
+                for event in stream.finish():
+                    yield event
 
     # -- translation
 

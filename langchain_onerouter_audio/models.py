@@ -26,8 +26,11 @@ __all__ = [
     "Segment",
     "TimestampGranularity",
     "TranscriptFormat",
+    "TranscriptTextDelta",
+    "TranscriptTextDone",
     "Transcription",
     "TranscriptionDiarized",
+    "TranscriptionStreamEvent",
     "TranscriptionVerbose",
     "TranslationFormat",
     "Usage",
@@ -137,7 +140,7 @@ class DiarizedSegment(_Wire):
     end: float
     speaker: str
     text: str
-    type: str = "transcript.text.segment"
+    type: Literal["transcript.text.segment"] = "transcript.text.segment"
 
 
 class Transcription(_Wire):
@@ -168,3 +171,25 @@ class TranscriptionDiarized(_Wire):
     task: str | None = None
     segments: list[DiarizedSegment] = Field(default_factory=list)
     usage: Usage | None = None
+
+
+class TranscriptTextDelta(_Wire):
+    """A streamed piece of transcript text (``stream=True``)."""
+
+    type: Literal["transcript.text.delta"] = "transcript.text.delta"
+    delta: str
+    logprobs: list[Logprob] | None = None
+
+
+class TranscriptTextDone(_Wire):
+    """The end of a streamed transcript: the whole text, and usage when reported."""
+
+    type: Literal["transcript.text.done"] = "transcript.text.done"
+    text: str
+    logprobs: list[Logprob] | None = None
+    usage: Usage | None = None
+
+
+TranscriptionStreamEvent = Annotated[
+    TranscriptTextDelta | DiarizedSegment | TranscriptTextDone, Field(discriminator="type")
+]

@@ -1,0 +1,55 @@
+"""Streamed transcription against recorded responses of a real audio server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from langchain_onerouter_audio import OneRouterAudioClient
+from langchain_onerouter_audio.models import TranscriptTextDelta, TranscriptTextDone
+from tests._calls import MODES
+
+pytestmark = pytest.mark.vcr
+
+
+@pytest.fixture
+def client(client_settings: dict[str, str]) -> Iterator[OneRouterAudioClient]:
+    with OneRouterAudioClient(**client_settings, max_retries=0) as audio:
+        yield audio
+
+
+def collect(client: OneRouterAudioClient, clip: Path, mode: str, **options: Any) -> list[Any]:
+    if mode == "sync":
+        return list(client.transcribe_stream(clip, **options))
+
+    async def run() -> list[Any]:
+        return [event async for event in client.atranscribe_stream(clip, **options)]
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_streaming_model_sends_deltas_then_the_whole_text(
+    client: OneRouterAudioClient, audio_dir: Path, mode: str
+) -> None:
+    events = collect(client, audio_dir / "hello.mp3", mode, model="gpt-4o-mini-transcribe")
+    deltas = [e for e in events if isinstance(e, TranscriptTextDelta)]
+    done = events[-1]
+    assert len(deltas) >= 2
+    assert isinstance(done, TranscriptTextDone)
+    assert "".join(d.delta for d in deltas) == done.text
+    assert done.usage is not None
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_whisper_answers_at_once_as_one_done_event(
+    client: OneRouterAudioClient, audio_dir: Path, mode: str
+) -> None:
+    events = collect(client, audio_dir / "hello.wav", mode, model="whisper-1")
+    assert len(events) == 1
+    assert isinstance(events[0], TranscriptTextDone)
+    assert events[0].text.strip()

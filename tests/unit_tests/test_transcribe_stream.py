@@ -1,0 +1,170 @@
+"""Streamed transcription (``stream=True``): events as they arrive, retries, broken streams."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from langchain_onerouter_audio import OneRouterAudioClient
+from langchain_onerouter_audio._responses import TranscriptStream
+from langchain_onerouter_audio.errors import (
+    OneRouterAuthenticationError,
+    OneRouterConnectionError,
+    OneRouterResponseError,
+)
+from langchain_onerouter_audio.models import (
+    DiarizedSegment,
+    TranscriptTextDelta,
+    TranscriptTextDone,
+    UsageTokens,
+)
+from tests._calls import MODES
+from tests.unit_tests._fake_api import form
+from tests.unit_tests._mock_api import (
+    AUDIO,
+    Script,
+    Waits,
+    broken_body,
+    error_response,
+    mock_client,
+)
+
+EVENTS = [
+    {"type": "transcript.text.delta", "delta": "hello"},
+    {"type": "transcript.text.delta", "delta": " there"},
+    {"type": "transcript.text.segment", "id": "s1", "start": 0, "end": 1, "speaker": "A",
+     "text": "hello there"},
+    {"type": "transcript.text.future_kind", "anything": 1},
+    {
+        "type": "transcript.text.done",
+        "text": "hello there",
+        "usage": {"type": "tokens", "input_tokens": 5, "output_tokens": 2, "total_tokens": 7},
+    },
+]  # fmt: skip
+
+
+def sse(events: list[dict[str, Any]], newline: bytes = b"\n") -> bytes:
+    return b"".join(b"data: " + json.dumps(e).encode() + newline * 2 for e in events)
+
+
+def streamed(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, content=sse(EVENTS), headers={"content-type": "text/event-stream"})
+
+
+def collect(client: OneRouterAudioClient, clip: Path, mode: str, **options: Any) -> list[Any]:
+    if mode == "sync":
+        return list(client.transcribe_stream(clip, **options))
+
+    async def run() -> list[Any]:
+        return [event async for event in client.atranscribe_stream(clip, **options)]
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def clip(tmp_path: Path) -> Path:
+    path = tmp_path / "clip.mp3"
+    path.write_bytes(AUDIO)
+    return path
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_events_arrive_typed_and_unknown_ones_are_skipped(clip: Path, mode: str) -> None:
+    script = Script([streamed])
+    events = collect(mock_client(script, Waits()), clip, mode, model="gpt-4o-transcribe")
+    assert [type(e) for e in events] == [
+        TranscriptTextDelta,
+        TranscriptTextDelta,
+        DiarizedSegment,
+        TranscriptTextDone,
+    ]
+    assert "".join(e.delta for e in events if isinstance(e, TranscriptTextDelta)) == "hello there"
+    assert isinstance(events[-1].usage, UsageTokens)
+    sent = dict(form(script.requests[0]))
+    assert sent["stream"] == "true"
+    assert sent["model"] == "gpt-4o-transcribe"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_model_that_does_not_stream_gives_one_done_event(clip: Path, mode: str) -> None:
+    script = Script([httpx.Response(200, json={"text": "hi", "usage": None})])
+    events = collect(mock_client(script, Waits()), clip, mode)
+    assert events == [TranscriptTextDone(text="hi")]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_failures_before_the_stream_starts_are_retried(clip: Path, mode: str) -> None:
+    waits = Waits()
+    script = Script([error_response(503), error_response(429, headers={"retry-after": "2"}),
+                     streamed])  # fmt: skip
+    events = collect(mock_client(script, waits), clip, mode)
+    assert len(script.requests) == 3
+    assert waits.seconds == [0.5, 2.0]
+    assert events[-1] == TranscriptTextDone.model_validate(EVENTS[-1])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_refused_key_is_not_retried(clip: Path, mode: str) -> None:
+    script = Script([error_response(401, "Invalid API key")])
+    with pytest.raises(OneRouterAuthenticationError, match="Invalid API key"):
+        collect(mock_client(script, Waits()), clip, mode)
+    assert len(script.requests) == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_stream_broken_midway_is_a_connection_error(clip: Path, mode: str) -> None:
+    head = sse(EVENTS[:1])
+    broken = broken_body(head)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        response = broken(request)
+        response.headers["content-type"] = "text/event-stream"
+        return response
+
+    script = Script([respond])
+    with pytest.raises(OneRouterConnectionError):
+        collect(mock_client(script, Waits()), clip, mode)
+    assert len(script.requests) == 1  # events were already delivered: never replayed
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_error_event_raises(clip: Path, mode: str) -> None:
+    body = sse([EVENTS[0], {"type": "error", "error": {"message": "model overloaded"}}])
+    script = Script([httpx.Response(200, content=body,
+                                    headers={"content-type": "text/event-stream"})])  # fmt: skip
+    with pytest.raises(OneRouterResponseError, match="model overloaded"):
+        collect(mock_client(script, Waits()), clip, mode)
+
+
+def test_bad_options_are_refused_before_sending(clip: Path) -> None:
+    script = Script([streamed])
+    client = mock_client(script, Waits())
+    with pytest.raises(ValueError, match="language"):
+        list(client.transcribe_stream(clip, language="english"))
+    assert script.requests == []
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 64])
+def test_events_split_anywhere_across_chunks(size: int) -> None:
+    body = sse(EVENTS, newline=b"\r\n")
+    stream = TranscriptStream("text/event-stream; charset=utf-8", None)
+    events = [e for i in range(0, len(body), size) for e in stream.feed(body[i : i + size])]
+    assert [e.type for e in events] == [
+        "transcript.text.delta",
+        "transcript.text.delta",
+        "transcript.text.segment",
+        "transcript.text.done",
+    ]
+    assert stream.finish() == []
+
+
+def test_a_malformed_event_names_the_request() -> None:
+    stream = TranscriptStream("text/event-stream", "req_9")
+    with pytest.raises(OneRouterResponseError, match="transcript event") as caught:
+        stream.feed(b'data: {"type": "transcript.text.delta"}\n\n')
+    assert caught.value.request_id == "req_9"
