@@ -61,6 +61,8 @@ class TranscriptionOptions(TranslationOptions, total=False):
     chunking_strategy: ChunkingStrategy | None
     known_speaker_names: Sequence[str] | None
     known_speaker_references: Sequence[str] | None
+    languages: Sequence[str] | None
+    keywords: Sequence[str] | None
 
 
 def _check_range(name: str, value: float | None, low: float, high: float) -> None:
@@ -181,4 +183,8 @@ def transcription_fields(response_format: str, **options: Any) -> list[FormField
         )
     fields.extend(("known_speaker_names[]", name) for name in names)
     fields.extend(("known_speaker_references[]", ref) for ref in references)
+    for candidate in options.get("languages") or ():
+        validate_language(candidate)
+        fields.append(("languages[]", candidate))
+    fields.extend(("keywords[]", keyword) for keyword in options.get("keywords") or ())
     return fields

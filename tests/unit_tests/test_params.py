@@ -266,3 +266,20 @@ def test_validate_language_accepts_iso_639_1(language: str | None) -> None:
 def test_validate_language_refuses_others(language: str) -> None:
     with pytest.raises(OneRouterInputError, match="ISO-639-1"):
         validate_language(language)
+
+
+def test_candidate_languages_and_keywords_are_array_fields() -> None:
+    fields = transcription_fields(
+        "json", model="gpt-transcribe", languages=["en", "de"], keywords=["LangChain", "PyAV"]
+    )
+    assert fields[-4:] == [
+        ("languages[]", "en"),
+        ("languages[]", "de"),
+        ("keywords[]", "LangChain"),
+        ("keywords[]", "PyAV"),
+    ]
+
+
+def test_a_bad_candidate_language_is_refused() -> None:
+    with pytest.raises(OneRouterInputError, match="ISO-639-1"):
+        transcription_fields("json", languages=["en", "German"])
