@@ -13,3 +13,14 @@ def call(target: Any, method: str, mode: str, *args: Any, **kwargs: Any) -> Any:
     if mode == "async":
         return asyncio.run(getattr(target, f"a{method}")(*args, **kwargs))
     return getattr(target, method)(*args, **kwargs)
+
+
+def collect_stream(target: Any, method: str, mode: str, *args: Any, **kwargs: Any) -> list[Any]:
+    """Gather what ``target.<method>`` yields, or what ``target.a<method>`` yields async."""
+    if mode == "sync":
+        return list(getattr(target, method)(*args, **kwargs))
+
+    async def gather() -> list[Any]:
+        return [item async for item in getattr(target, f"a{method}")(*args, **kwargs)]
+
+    return asyncio.run(gather())

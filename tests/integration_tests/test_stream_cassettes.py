@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ import pytest
 
 from langchain_onerouter_audio import OneRouterAudioClient
 from langchain_onerouter_audio.models import TranscriptTextDelta, TranscriptTextDone
-from tests._calls import MODES
+from tests._calls import MODES, collect_stream
 
 pytestmark = pytest.mark.vcr
 
@@ -23,13 +22,7 @@ def client(client_settings: dict[str, str]) -> Iterator[OneRouterAudioClient]:
 
 
 def collect(client: OneRouterAudioClient, clip: Path, mode: str, **options: Any) -> list[Any]:
-    if mode == "sync":
-        return list(client.transcribe_stream(clip, **options))
-
-    async def run() -> list[Any]:
-        return [event async for event in client.atranscribe_stream(clip, **options)]
-
-    return asyncio.run(run())
+    return collect_stream(client, "transcribe_stream", mode, clip, **options)
 
 
 @pytest.mark.parametrize("mode", MODES)

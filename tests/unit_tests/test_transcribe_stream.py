@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from langchain_onerouter_audio.models import (
     TranscriptTextDone,
     UsageTokens,
 )
-from tests._calls import MODES
+from tests._calls import MODES, collect_stream
 from tests.unit_tests._fake_api import form
 from tests.unit_tests._mock_api import (
     AUDIO,
@@ -57,13 +56,7 @@ def streamed(request: httpx.Request) -> httpx.Response:
 
 
 def collect(client: OneRouterAudioClient, clip: Path, mode: str, **options: Any) -> list[Any]:
-    if mode == "sync":
-        return list(client.transcribe_stream(clip, **options))
-
-    async def run() -> list[Any]:
-        return [event async for event in client.atranscribe_stream(clip, **options)]
-
-    return asyncio.run(run())
+    return collect_stream(client, "transcribe_stream", mode, clip, **options)
 
 
 @pytest.fixture
