@@ -11,6 +11,7 @@ it cannot fix (a bad key, an exhausted retry budget) raise.
 import contextlib
 import getpass
 import os
+import stat
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -82,15 +83,26 @@ def client_from_settings(data: Any) -> Any:
 
 
 def _private_output_dir(path: Path) -> Path:
-    """Create the shared-temp default folder for this user only, and refuse a foreign one."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    status = path.stat()
-    if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o077):
-        raise OneRouterError(
-            f"The default output folder {str(path)!r} is not private to this user. "
-            "Set output_dir= on the speech tool to a folder of your own."
-        )
-    return path
+    """Create the shared-temp default folder for this user only, and refuse a foreign one.
+
+    ``lstat``, not ``stat``: a link planted at the name would otherwise pass the check on
+    whatever private folder of this user it points at.
+    """
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700, parents=True)
+    status = os.lstat(path)
+    if stat.S_ISLNK(status.st_mode):
+        problem = "is a symbolic link"
+    elif not stat.S_ISDIR(status.st_mode):
+        problem = "is not a folder"
+    elif hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o077):
+        problem = "is not private to this user"
+    else:
+        return path
+    raise OneRouterError(
+        f"The default output folder {str(path)!r} {problem}. "
+        "Set output_dir= on the speech tool to a folder of your own."
+    )
 
 
 @contextlib.contextmanager

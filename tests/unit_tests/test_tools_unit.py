@@ -380,3 +380,24 @@ def test_a_shared_default_output_folder_is_refused(
         invoke(tool, "sync", text="Hi.")
     assert api.requests == []
     assert list(shared.iterdir()) == []
+
+
+@pytest.mark.parametrize("planted", ["link to a private folder", "regular file"])
+def test_a_planted_default_output_folder_is_refused(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: str
+) -> None:
+    import langchain_onerouter_audio.tools as tools_module
+
+    elsewhere = tmp_path / "someone-elses-choice"
+    elsewhere.mkdir(mode=0o700)
+    default = tmp_path / "default-speech"
+    if planted == "regular file":
+        default.write_bytes(b"")
+    else:
+        default.symlink_to(elsewhere, target_is_directory=True)
+    monkeypatch.setattr(tools_module, "DEFAULT_OUTPUT_DIR", default)
+    tool = OneRouterTextToSpeechTool(client=api.client(), output_dir=default)
+    with pytest.raises(OneRouterError, match="Set output_dir="):
+        invoke(tool, "sync", text="Hi.")
+    assert api.requests == []
+    assert list(elsewhere.iterdir()) == []
