@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from langchain_core.tools import BaseTool, BaseToolkit
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
@@ -16,6 +16,7 @@ from langchain_onerouter_audio.client import OneRouterAudioClient
 from langchain_onerouter_audio.models import AudioFormat, TranslationFormat
 from langchain_onerouter_audio.tools import (
     DEFAULT_OUTPUT_DIR,
+    SETTINGS_CONFIG,
     OneRouterTextToSpeechTool,
     OneRouterTranscriptionTool,
     OneRouterTranslationTool,
@@ -38,7 +39,7 @@ class OneRouterAudioToolkit(BaseToolkit):
 
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = SETTINGS_CONFIG
 
     _client_from_settings = model_validator(mode="before")(client_from_settings)
 

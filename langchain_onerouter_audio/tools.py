@@ -60,12 +60,19 @@ __all__ = [
 
 _USER = str(os.getuid()) if hasattr(os, "getuid") else getpass.getuser()
 DEFAULT_OUTPUT_DIR = Path(tempfile.gettempdir()) / f"langchain-onerouter-audio-{_USER}"
-_CLIENT_SETTINGS = ("api_key", "base_url", "timeout", "max_retries")
+_CLIENT_SETTINGS = ("api_key", "base_url", "timeout", "max_retries", "max_upload_bytes")
 _NO_SPEECH = "No speech was recognised in the audio file."
 
 
+# A misspelt setting (``api_kye=``) is an error, not silently dropped; the error must not
+# print the value given, which may be a key.
+SETTINGS_CONFIG = ConfigDict(
+    arbitrary_types_allowed=True, extra="forbid", hide_input_in_errors=True
+)
+
+
 def client_from_settings(data: Any) -> Any:
-    """Turn ``api_key=``, ``base_url=``, ``timeout=``, ``max_retries=`` into ``client=``.
+    """Turn the client settings (``api_key=``, ``base_url=``, ...) into ``client=``.
 
     Used as a pydantic ``mode="before"`` validator by the tools and the toolkit.
     """
@@ -128,7 +135,7 @@ def _explain_invalid_arguments(error: ValidationError | ValidationErrorV1) -> st
 class _OneRouterAudioTool(BaseTool):
     """Shared settings: one client, content-and-artifact output, readable tool errors."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = SETTINGS_CONFIG
 
     client: OneRouterAudioClient = Field(default_factory=OneRouterAudioClient, exclude=True)
     """The client that sends requests; a toolkit shares one among its tools."""

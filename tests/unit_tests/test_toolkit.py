@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from langchain_core.tools import BaseToolkit
+from pydantic import ValidationError
 
 from langchain_onerouter_audio import (
     OneRouterAudioToolkit,
@@ -85,3 +86,16 @@ def test_client_settings_build_the_shared_client() -> None:
     assert toolkit.client.base_url == "http://127.0.0.1:9/v1"
     assert toolkit.client.api_key.get_secret_value() == "sk-toolkit"
     assert all(t.client is toolkit.client for t in tools)  # type: ignore[attr-defined]
+
+
+def test_the_upload_limit_setting_reaches_the_shared_client() -> None:
+    toolkit = OneRouterAudioToolkit(api_key="sk-toolkit", max_upload_bytes=1_000)
+    assert toolkit.client.max_upload_bytes == 1_000
+    assert all(t.client.max_upload_bytes == 1_000 for t in toolkit.get_tools())  # type: ignore[attr-defined]
+
+
+def test_a_misspelt_setting_is_refused_without_echoing_its_value() -> None:
+    with pytest.raises(ValidationError, match="api_kye") as caught:
+        OneRouterAudioToolkit(api_key="sk-toolkit", api_kye="sk-misspelt-secret-123")  # type: ignore[call-arg]
+    assert "Extra inputs are not permitted" in str(caught.value)
+    assert "sk-misspelt-secret-123" not in str(caught.value)

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from langchain_core.messages import ToolCall, ToolMessage
 from langchain_core.tools import BaseTool
+from pydantic import ValidationError
 
 from langchain_onerouter_audio import (
     OneRouterTextToSpeechTool,
@@ -288,6 +289,24 @@ def test_settings_build_a_client(tmp_path: Path) -> None:
     assert tool.client.base_url == "http://127.0.0.1:9/v1"
     assert tool.client.timeout.read == 5
     assert tool.client.max_retries == 4
+
+
+@pytest.mark.parametrize(
+    "cls", [OneRouterTextToSpeechTool, OneRouterTranscriptionTool, OneRouterTranslationTool]
+)
+def test_the_upload_limit_setting_reaches_the_client(cls: type[BaseTool]) -> None:
+    tool = cls(api_key="sk-abc", max_upload_bytes=1_000)  # type: ignore[call-arg]
+    assert tool.client.max_upload_bytes == 1_000  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "cls", [OneRouterTextToSpeechTool, OneRouterTranscriptionTool, OneRouterTranslationTool]
+)
+def test_a_misspelt_setting_is_refused_without_echoing_its_value(cls: type[BaseTool]) -> None:
+    with pytest.raises(ValidationError, match="api_kye") as caught:
+        cls(api_key="sk-abc", api_kye="sk-misspelt-secret-123")
+    assert "Extra inputs are not permitted" in str(caught.value)
+    assert "sk-misspelt-secret-123" not in str(caught.value)
 
 
 def test_a_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
