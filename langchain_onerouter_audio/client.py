@@ -12,6 +12,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -46,8 +47,10 @@ from langchain_onerouter_audio._sse import SseAudioWriter
 from langchain_onerouter_audio.errors import (
     OneRouterConnectionError,
     OneRouterError,
+    OneRouterInputError,
     OneRouterResponseError,
     OneRouterTimeoutError,
+    redact,
     status_error,
 )
 from langchain_onerouter_audio.models import (
@@ -66,6 +69,7 @@ logger = logging.getLogger("langchain_onerouter_audio")
 
 DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _VERSION = "0.1.0"
+_HEADER_TOKEN = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces
 
 RequestFactory = Callable[
     [httpx.Client | httpx.AsyncClient], contextlib.AbstractContextManager[httpx.Request]
@@ -87,8 +91,11 @@ class SpeechOptions(TypedDict, total=False):
 
 
 @contextlib.contextmanager
-def _transport_errors(attempt: int) -> Iterator[None]:
-    """Turn httpx's network exceptions into this package's typed errors."""
+def _transport_errors(attempt: int, secret: SecretStr) -> Iterator[None]:
+    """Turn httpx's network exceptions into this package's typed errors, key masked.
+
+    ``secret`` stays a ``SecretStr``: this frame is in every traceback these errors have.
+    """
     try:
         yield
     except httpx.TimeoutException as error:
@@ -97,12 +104,43 @@ def _transport_errors(attempt: int) -> Iterator[None]:
             "Raise `timeout`, or try again later.",
             attempts=attempt,
         ) from error
+    except (httpx.LocalProtocolError, httpx.UnsupportedProtocol) as error:
+        # The request could not even be written: retrying cannot help.
+        detail = redact(str(error), secret.get_secret_value())
+        raise OneRouterInputError(
+            f"The request could not be sent ({type(error).__name__}: {detail}). "
+            "Check `base_url` and `default_headers`."
+        ) from _cause(error, detail)
     except httpx.TransportError as error:
+        detail = redact(str(error), secret.get_secret_value())
         raise OneRouterConnectionError(
-            f"Connection to the audio API failed ({type(error).__name__}: {error}) after "
+            f"Connection to the audio API failed ({type(error).__name__}: {detail}) after "
             f"{attempt} attempt(s). Check the network and `base_url`.",
             attempts=attempt,
-        ) from error
+        ) from _cause(error, detail)
+
+
+def _cause(error: Exception, redacted: str) -> Exception | None:
+    """Chain ``error`` unless its own message holds the key (then the chain would show it)."""
+    return error if redacted == str(error) else None
+
+
+def _checked_key(key: str | SecretStr | None) -> SecretStr:
+    """The key trimmed (files keep their newline), refused if a header cannot carry it."""
+    secret = SecretStr(
+        (key.get_secret_value() if isinstance(key, SecretStr) else key or "").strip()
+    )
+    if not secret.get_secret_value():
+        raise OneRouterError(
+            "No API key. Set ONEROUTER_API_KEY or pass api_key= to OneRouterAudioClient."
+        )
+    if not _HEADER_TOKEN.fullmatch(secret.get_secret_value()):
+        raise OneRouterError(
+            "The API key contains spaces, control characters or non-ASCII characters, so it "
+            "cannot be sent in a header. Check ONEROUTER_API_KEY (or api_key=): copy the key "
+            "again as one unbroken token."
+        )
+    return secret
 
 
 @dataclass(frozen=True)
@@ -185,13 +223,9 @@ class OneRouterAudioClient:
         http_async_client: httpx.AsyncClient | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get("ONEROUTER_API_KEY")
-        secret = key if isinstance(key, SecretStr) else SecretStr(key or "")
-        if not secret.get_secret_value().strip():
-            raise OneRouterError(
-                "No API key. Set ONEROUTER_API_KEY or pass api_key= to OneRouterAudioClient."
-            )
-        self.api_key = secret
+        self.api_key = _checked_key(
+            api_key if api_key is not None else os.environ.get("ONEROUTER_API_KEY")
+        )
         self.base_url = (
             base_url or os.environ.get("ONEROUTER_BASE_URL") or DEFAULT_BASE_URL
         ).rstrip("/")
@@ -342,7 +376,7 @@ class OneRouterAudioClient:
         for attempt in self.retry_policy.retrying():
             with attempt:
                 number = attempt.retry_state.attempt_number
-                with build(client) as request, _transport_errors(number):
+                with build(client) as request, _transport_errors(number, self.api_key):
                     logger.debug("%s %s (attempt %d)", request.method, request.url, number)
                     response = client.send(request, stream=True)
                     try:
@@ -365,7 +399,7 @@ class OneRouterAudioClient:
         async for attempt in self.retry_policy.async_retrying():
             with attempt:
                 number = attempt.retry_state.attempt_number
-                with build(client) as request, _transport_errors(number):
+                with build(client) as request, _transport_errors(number, self.api_key):
                     logger.debug("%s %s (attempt %d)", request.method, request.url, number)
                     response = await client.send(request, stream=True)
                     try:
@@ -402,7 +436,7 @@ class OneRouterAudioClient:
         for attempt in self.retry_policy.retrying():
             with attempt:
                 number = attempt.retry_state.attempt_number
-                with build(client) as request, _transport_errors(number):
+                with build(client) as request, _transport_errors(number, self.api_key):
                     response = client.send(request, stream=True)
                     self._check_status(response, number)
         try:
@@ -418,7 +452,7 @@ class OneRouterAudioClient:
         async for attempt in self.retry_policy.async_retrying():
             with attempt:
                 number = attempt.retry_state.attempt_number
-                with build(client) as request, _transport_errors(number):
+                with build(client) as request, _transport_errors(number, self.api_key):
                     response = await client.send(request, stream=True)
                     await self._acheck_status(response, number)
         try:
@@ -590,7 +624,10 @@ class OneRouterAudioClient:
         byte are retried; a stream broken midway raises :class:`OneRouterConnectionError`.
         """
         build = self._stream_request(file, options)
-        with self._open_stream(build) as (response, number), _transport_errors(number):
+        with (
+            self._open_stream(build) as (response, number),
+            _transport_errors(number, self.api_key),
+        ):
             stream = TranscriptStream(
                 response.headers.get("content-type", ""), response.headers.get("x-request-id")
             )
@@ -604,7 +641,7 @@ class OneRouterAudioClient:
         """Async :meth:`transcribe_stream`."""
         build = self._stream_request(file, options)
         async with self._aopen_stream(build) as (response, number):
-            with _transport_errors(number):
+            with _transport_errors(number, self.api_key):
                 stream = TranscriptStream(
                     response.headers.get("content-type", ""),
                     response.headers.get("x-request-id"),

@@ -20,7 +20,7 @@ from langchain_onerouter_audio import (
     OneRouterTranscriptionTool,
     OneRouterTranslationTool,
 )
-from langchain_onerouter_audio.errors import OneRouterError
+from langchain_onerouter_audio.errors import OneRouterError, OneRouterInputError
 from tests.conftest import CASSETTES, REPLAY_KEY
 from tests.unit_tests._mock_api import (
     API_KEY,
@@ -240,3 +240,91 @@ def test_recording_filters_the_key(vcr_config: dict[str, Any], tmp_path: Path) -
     assert API_KEY not in text
     assert "Bearer" not in text
     assert not _AUTH_HEADER.search(text)
+
+
+# -- keys read from a file keep their newline; a key must never reach a header malformed
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", " \t\n"])
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_key_with_a_trailing_newline_is_trimmed(
+    ending: str, mode: str, tmp_path: Path
+) -> None:
+    """``api_key=$(cat keyfile)`` keeps the newline: it is sent trimmed, never refused."""
+    with LocalServer(ok_action) as server:
+        client = OneRouterAudioClient(
+            api_key=API_KEY + ending, base_url=server.base_url, retry_policy=Waits().policy(0)
+        )
+        async with client:
+            await call(client, "speech", mode, tmp_path)
+    assert client.api_key.get_secret_value() == API_KEY
+    assert [seen.headers["authorization"] for seen in server.requests] == [f"Bearer {API_KEY}"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        API_KEY[:20] + "\n" + API_KEY[20:],
+        API_KEY[:20] + " " + API_KEY[20:],
+        API_KEY[:20] + "\x00" + API_KEY[20:],
+        API_KEY[:20] + "\x7f" + API_KEY[20:],
+        API_KEY[:20] + "\u00e9" + API_KEY[20:],
+    ],
+    ids=["newline", "space", "nul", "del", "non-ascii"],
+)
+def test_a_key_that_cannot_be_a_header_is_refused_without_echoing_it(key: str) -> None:
+    with pytest.raises(OneRouterError, match="API key") as caught:
+        OneRouterAudioClient(api_key=key)
+    assert_clean(str(caught.value) + repr(caught.value))
+    assert caught.value.__cause__ is None
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_transport_error_that_names_the_key_is_redacted(mode: str, tmp_path: Path) -> None:
+    error = httpx.ConnectError(f"proxy refused Bearer {API_KEY}")
+    client = mock_client(Script([error]), Waits(), max_retries=1)
+    with pytest.raises(OneRouterError) as caught:
+        await call(client, "speech", mode, tmp_path)
+    assert "[redacted]" in str(caught.value)
+    assert_clean(str(caught.value))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        httpx.LocalProtocolError(f"Illegal header value b'Bearer {API_KEY}\\n'"),
+        httpx.UnsupportedProtocol("Request URL has an unsupported protocol 'ftp://'."),
+    ],
+    ids=["local-protocol", "unsupported-protocol"],
+)
+@pytest.mark.parametrize("mode", MODES)
+async def test_configuration_errors_are_not_retried(
+    error: Exception, mode: str, tmp_path: Path
+) -> None:
+    script = Script([error])
+    waits = Waits()
+    with pytest.raises(OneRouterInputError) as caught:
+        await call(mock_client(script, waits), "speech", mode, tmp_path)
+    assert len(script.requests) == 1
+    assert waits.seconds == []
+    assert_clean(str(caught.value))
+    assert type(error).__name__ in str(caught.value)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_malformed_default_header_is_a_configuration_error(
+    mode: str, tmp_path: Path
+) -> None:
+    """A real socket: h11 refuses the header; the request is never sent, nor retried."""
+    with LocalServer(ok_action) as server:
+        client = OneRouterAudioClient(
+            api_key=API_KEY,
+            base_url=server.base_url,
+            default_headers={"X-Trace": "a\nb"},
+            retry_policy=Waits().policy(2),
+        )
+        async with client:
+            with pytest.raises(OneRouterInputError, match="LocalProtocolError") as caught:
+                await call(client, "speech", mode, tmp_path)
+    assert server.requests == []
+    assert_clean(str(caught.value))
