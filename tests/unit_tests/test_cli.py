@@ -16,6 +16,7 @@ import pytest
 
 from langchain_onerouter_audio.cli import EXIT_CODES, main
 
+from ..integration_tests._audio_checks import audio_seconds
 from ._mock_api import Action, LocalServer, Seen, respond, respond_json, unused_port
 
 KEY = "sk-cli-test-5ecret-0123456789abcdef"
@@ -249,6 +250,9 @@ def wav_of(samples: bytes) -> bytes:
     return buffer.getvalue()
 
 
+LONG_TEXT = "This sentence is said over and over again. " * 150  # 6,450 characters
+
+
 def test_speak_text_over_the_limit_in_several_calls_joined(
     tmp_path: Path, server_env: Callable[[LocalServer], None]
 ) -> None:
@@ -256,14 +260,26 @@ def test_speak_text_over_the_limit_in_several_calls_joined(
         length = len(json.loads(seen.body)["input"])
         return respond(200, wav_of(length.to_bytes(2, "little")), {"content-type": "audio/wav"})
 
-    text = "This sentence is said over and over again. " * 150  # 6,450 characters
     target = tmp_path / "long.wav"
     with LocalServer(answer) as server:
         server_env(server)
-        assert main(["speak", text, "-o", str(target)]) == 0
+        assert main(["speak", LONG_TEXT, "-o", str(target)]) == 0
     lengths = [len(json.loads(seen.body)["input"]) for seen in server.requests]
     assert len(lengths) == 2
     assert max(lengths) <= 4096
     with wave.open(str(target)) as audio:
         frames = audio.readframes(10)
     assert frames == b"".join(n.to_bytes(2, "little") for n in lengths)
+
+
+def test_speak_mp3_over_the_limit_plays_to_the_end(
+    audio_dir: Path, server_env: Callable[[LocalServer], None]
+) -> None:
+    clip = (audio_dir / "hello.mp3").read_bytes()  # a real encoder's file: tags, Info frame
+    target = audio_dir / "long.mp3"
+    with LocalServer(lambda seen: respond(200, clip, {"content-type": "audio/mpeg"})) as server:
+        server_env(server)
+        assert main(["speak", LONG_TEXT, "-o", str(target)]) == 0
+    assert len(server.requests) == 2
+    once = audio_seconds(clip, "mp3")
+    assert 2 * once <= audio_seconds(target.read_bytes(), "mp3") <= 2 * once + 0.16
