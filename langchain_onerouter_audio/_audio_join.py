@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from langchain_onerouter_audio.errors import OneRouterInputError, OneRouterResponseError
 
-__all__ = ["JOINABLE_FORMATS", "join_audio"]
+__all__ = ["JOINABLE_FORMATS", "check_joinable", "join_audio"]
 
 JOINABLE_FORMATS = ("mp3", "aac", "pcm", "wav")
 _STREAMING_SIZES = (0, 0xFFFFFFFF)  # what a WAV streamed before its length was known says
@@ -115,17 +115,23 @@ def _join_mp3(parts: Sequence[bytes]) -> bytes:
     return b"".join(joined)
 
 
+def check_joinable(audio_format: str, count: int) -> None:
+    """Refuse ``count`` pieces that cannot become one file, before any of them is paid for."""
+    if count > 1 and audio_format not in JOINABLE_FORMATS:
+        raise OneRouterInputError(
+            f"The text is too long for one call and {audio_format} files cannot be joined. "
+            f"Use stream() to get one file per sentence, or one of: "
+            f"{', '.join(JOINABLE_FORMATS)}."
+        )
+
+
 def join_audio(audio_format: str, parts: Sequence[bytes]) -> bytes:
     """One playable file made of ``parts`` (each a whole file in ``audio_format``)."""
+    check_joinable(audio_format, len(parts))
     if len(parts) == 1:
         return parts[0]
     if audio_format == "wav":
         return _join_wav(parts)
     if audio_format == "mp3":
         return _join_mp3(parts)
-    if audio_format in JOINABLE_FORMATS:
-        return b"".join(parts)
-    raise OneRouterInputError(
-        f"The text is too long for one call and {audio_format} files cannot be joined. "
-        f"Use stream() to get one file per sentence, or one of: {', '.join(JOINABLE_FORMATS)}."
-    )
+    return b"".join(parts)

@@ -19,7 +19,7 @@ from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from langchain_core.runnables.config import get_executor_for_config
 from pydantic import ConfigDict, Field
 
-from langchain_onerouter_audio._audio_join import join_audio
+from langchain_onerouter_audio._audio_join import check_joinable, join_audio
 from langchain_onerouter_audio._params import DEFAULT_TTS_MODEL, DEFAULT_VOICE
 from langchain_onerouter_audio._sentences import (
     DEFAULT_MIN_CHARS,
@@ -148,8 +148,12 @@ class OneRouterSpeechSynthesizer(RunnableSerializable[str, AudioChunk]):
         )
 
     def _pieces(self, text: str) -> list[str]:
-        """As few calls as possible: sentences packed up to ``max_chars`` each."""
+        """As few calls as possible: sentences packed up to ``max_chars`` each.
+
+        Pieces that could not be joined afterwards are refused here, before any is paid for.
+        """
         pieces = split_sentences(_text(text), min_chars=self.max_chars, max_chars=self.max_chars)
+        check_joinable(self.audio_format, len(pieces))
         return pieces or [text]  # empty text: let the client refuse it with its message
 
     def _chunk(self, index: int, text: str, audio: bytes) -> AudioChunk:

@@ -283,3 +283,14 @@ def test_speak_mp3_over_the_limit_plays_to_the_end(
     assert len(server.requests) == 2
     once = audio_seconds(clip, "mp3")
     assert 2 * once <= audio_seconds(target.read_bytes(), "mp3") <= 2 * once + 0.16
+
+
+def test_speak_opus_over_the_limit_is_refused_before_any_request(
+    audio_dir: Path, server_env: Callable[[LocalServer], None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with LocalServer(lambda seen: respond(200, b"OggS", {"content-type": "audio/ogg"})) as server:
+        server_env(server)
+        assert main(["speak", LONG_TEXT, "-o", str(audio_dir / "long.opus")]) == 2
+    assert "opus files cannot be joined" in one_error_line(capsys)
+    assert server.requests == []
+    assert not (audio_dir / "long.opus").exists()

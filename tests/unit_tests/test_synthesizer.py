@@ -260,12 +260,18 @@ def test_wav_pieces_with_different_formats_are_refused() -> None:
         join_audio("wav", [b"nope", b"nope"])
 
 
-def test_invoke_over_the_limit_in_flac_is_refused(script: Script) -> None:
+@pytest.mark.parametrize("audio_format", ["opus", "flac"])
+async def test_invoke_over_the_limit_in_a_format_that_cannot_be_joined_sends_nothing(
+    audio_format: AudioFormat, script: Script
+) -> None:
     synth = OneRouterSpeechSynthesizer(
-        client=mock_client(script, Waits()), max_chars=100, audio_format="flac"
+        client=mock_client(script, Waits()), max_chars=100, audio_format=audio_format
     )
-    with pytest.raises(OneRouterInputError, match="flac files cannot be joined"):
+    with pytest.raises(OneRouterInputError, match=f"{audio_format} files cannot be joined"):
         synth.invoke(ANSWER)
+    with pytest.raises(OneRouterInputError, match=f"{audio_format} files cannot be joined"):
+        await synth.ainvoke(ANSWER)
+    assert script.requests == []  # refused before paying for the pieces
 
 
 def test_empty_text_is_refused_by_invoke(synth: OneRouterSpeechSynthesizer, script: Script) -> None:
