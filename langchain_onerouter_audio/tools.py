@@ -330,8 +330,20 @@ class _SpeechToTextTool(_OneRouterAudioTool):
     root_dir: Path = Field(default_factory=Path.cwd)
     """Only files inside this folder can be read; paths escaping it are refused."""
 
-    def _resolve(self, file_path: str) -> Path:
-        return resolve_inside(self.root_dir, file_path)
+    @contextlib.contextmanager
+    def _file(self, file_path: str) -> Iterator[Path]:
+        """The file inside ``root_dir``; errors the model reads name it as the model did.
+
+        The checks report the resolved, absolute path, which would tell the model where
+        ``root_dir`` lies on the host; the model only needs its own relative path back.
+        """
+        with _model_fixable_errors():
+            path = resolve_inside(self.root_dir, file_path)
+            try:
+                yield path
+            except OneRouterInputError as error:
+                message = str(error).replace(repr(str(path)), repr(file_path))
+                raise OneRouterInputError(message) from error
 
     def _options(self, prompt: str | None, language: str | None) -> dict[str, Any]:
         options: dict[str, Any] = {"model": self.model, "prompt": prompt}
@@ -347,9 +359,9 @@ class _SpeechToTextTool(_OneRouterAudioTool):
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[str, TranscriptResult]:
         method = self.client.transcribe if self.task == "transcribe" else self.client.translate
-        with _model_fixable_errors():
+        with self._file(file_path) as path:
             result: TranscriptResult = method(
-                self._resolve(file_path),
+                path,
                 response_format=self.transcript_format,
                 **self._options(prompt, language),
             )
@@ -363,9 +375,9 @@ class _SpeechToTextTool(_OneRouterAudioTool):
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[str, TranscriptResult]:
         method = self.client.atranscribe if self.task == "transcribe" else self.client.atranslate
-        with _model_fixable_errors():
+        with self._file(file_path) as path:
             result: TranscriptResult = await method(
-                self._resolve(file_path),
+                path,
                 response_format=self.transcript_format,
                 **self._options(prompt, language),
             )

@@ -285,5 +285,6 @@ async def test_tool_refuses_before_sending(
     assert re.search(message, reply.content), reply.content
     if case != "absolute-path-outside":  # the message never reveals where a link leads
         assert str(outside) not in reply.content
+    assert str(root) not in reply.content  # nor where the allowed folder is on the host
     assert script.requests == []
     assert snapshot(root, outside, output_dir.parent) == before

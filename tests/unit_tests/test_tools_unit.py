@@ -420,3 +420,32 @@ def test_a_planted_default_output_folder_is_refused(
         invoke(tool, "sync", text="Hi.")
     assert api.requests == []
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
+@pytest.mark.parametrize(
+    ("file_path", "problem"),
+    [
+        ("sub/nope.mp3", "No file at 'sub/nope.mp3'"),
+        ("sub/../nope.mp3", "No file at 'sub/../nope.mp3'"),
+        ("sub", "'sub' is not a regular file"),
+        ("sub/", "'sub/' is not a regular file"),
+        ("x" * 300 + ".mp3", f"'{'x' * 300}.mp3' cannot be read"),
+        ("sub/empty.wav", "is empty"),
+        ("sub/corrupt.mp3", "does not look like audio"),
+        ("sub/mislabeled.txt", "unsupported extension"),
+    ],
+)
+def test_file_problems_name_the_path_as_the_model_gave_it(
+    api: Api, audio_dir: Path, mode: str, cls: SpeechToText, file_path: str, problem: str
+) -> None:
+    (audio_dir / "sub").mkdir()
+    for name in ("empty.wav", "corrupt.mp3", "mislabeled.txt"):
+        (audio_dir / name).rename(audio_dir / "sub" / name)
+    message = invoke(_stt(api, cls, audio_dir), mode, file_path=file_path)
+    assert message.status == "error"
+    assert problem in str(message.content)
+    assert str(audio_dir) not in str(message.content)
+    assert str(audio_dir.resolve()) not in str(message.content)
+    assert api.requests == []
