@@ -1,7 +1,7 @@
 """An opt-in transcript cache on disk, so the same audio is not paid for twice.
 
-An entry is keyed by the SHA-256 of the audio bytes together with the model and every
-option that changes the transcript. Entries are written atomically; an entry that cannot be
+An entry is keyed by the SHA-256 of the audio bytes together with the server, the model and
+every option that changes the transcript. Entries are written atomically; an entry that cannot be
 read (cut short, edited, from another version) is ignored, and the next result replaces it.
 """
 

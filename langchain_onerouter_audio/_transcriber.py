@@ -137,6 +137,7 @@ class Transcriber:
             return job
         key = cache_key(
             audio_digest(job.audio),
+            server=self.client.base_url,  # one model name may be two models on two servers
             model=self.model,
             task=self.task,
             format=self.response_format,

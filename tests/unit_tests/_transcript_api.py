@@ -115,11 +115,9 @@ class FakeTranscriptAPI:
         options.setdefault(
             "http_async_client", httpx.AsyncClient(transport=httpx.MockTransport(self.ahandle))
         )
+        options.setdefault("base_url", BASE_URL)
         return OneRouterAudioClient(
-            api_key="test-key",
-            base_url=BASE_URL,
-            retry_policy=RetryPolicy(max_retries=0),
-            **options,
+            api_key="test-key", retry_policy=RetryPolicy(max_retries=0), **options
         )
 
     def filenames(self) -> list[str]:

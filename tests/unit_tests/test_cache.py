@@ -78,6 +78,15 @@ def test_any_option_that_shapes_the_transcript_is_a_miss(
     assert len(api.uploads) == 2
 
 
+def test_the_same_model_on_another_server_is_a_miss(audio_dir: Path, tmp_path: Path) -> None:
+    first, second = FakeTranscriptAPI(), FakeTranscriptAPI()
+    for api, base_url in ((first, "http://one.test/v1"), (second, "http://two.test/v1")):
+        client = api.client(base_url=base_url)
+        OneRouterTranscriptLoader(audio_dir / "hello.mp3", client=client, cache_dir=tmp_path).load()
+    assert (len(first.uploads), len(second.uploads)) == (1, 1)
+    assert len(entries(tmp_path)) == 2
+
+
 @pytest.mark.parametrize(
     "damage",
     [
