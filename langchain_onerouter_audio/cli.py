@@ -47,6 +47,12 @@ _EPILOG = (
     "  ONEROUTER_BASE_URL  API base URL (default https://audio.onerouter.pro/v1)\n\n"
     "exit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
 )
+# Output file extensions and the format each names; opus comes in an Ogg container.
+_EXTENSION_FORMATS: dict[str, str] = {
+    **{name: name for name in SPEECH_FORMATS},
+    "ogg": "opus",
+    "oga": "opus",
+}
 _TRANSCRIPT_FORMATS = ("text", "json", "verbose_json", "srt", "vtt")
 _TRANSCRIBE_FORMATS = (*_TRANSCRIPT_FORMATS, "diarized_json")
 
@@ -132,12 +138,22 @@ def _package_log(verbose: bool) -> Iterator[None]:
 
 
 def _speech_format(args: argparse.Namespace) -> str:
-    """--format, else the output file's extension when it names one, else mp3."""
+    """--format, else the format the output file's extension names, else (none) mp3.
+
+    An extension that names no format the API writes is refused unless --format says what
+    to write, so audio never lands in a file whose name promises another format.
+    """
     extension = Path(args.output).suffix.lower().lstrip(".")
+    named = _EXTENSION_FORMATS.get(extension)
     if args.format is None:
-        return extension if extension in SPEECH_FORMATS else "mp3"
-    if extension in SPEECH_FORMATS and extension != args.format:
-        raise CliError(f"-o {args.output} does not match --format {args.format}")
+        if extension and named is None:
+            known = ", ".join(f".{name}" for name in _EXTENSION_FORMATS)
+            raise CliError(f"-o {args.output}: not one of {known}; add --format to write it anyway")
+        return named or "mp3"
+    if named is not None and named != args.format:
+        raise CliError(
+            f"-o {args.output} is {named} audio; it does not match --format {args.format}"
+        )
     return str(args.format)
 
 
@@ -306,7 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     speak.add_argument("text", help="the text to speak ('-': read from stdin)")
     speak.add_argument("-o", "--output", required=True, help="audio file to write ('-': stdout)")
-    speak.add_argument("--format", choices=SPEECH_FORMATS, help="default: from -o, else mp3")
+    speak.add_argument(
+        "--format", choices=SPEECH_FORMATS, help="default: from -o (.ogg: opus), else mp3"
+    )
     speak.add_argument("--voice", default="alloy", help="e.g. alloy, coral, nova (default alloy)")
     speak.add_argument("--model", default="gpt-4o-mini-tts", help="default: gpt-4o-mini-tts")
     speak.add_argument("--speed", type=float, help="0.25 to 4.0 (1.0 is normal)")

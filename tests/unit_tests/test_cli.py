@@ -152,6 +152,9 @@ def test_load_skips_bad_files_and_says_so(
         (["transcribe", "{audio}/mislabeled.txt"], "unsupported extension"),
         (["transcribe", "{audio}/hello.mp3", "--language", "english"], "ISO-639-1"),
         (["speak", "Hi there", "-o", "{audio}/x.wav", "--format", "mp3"], "does not match"),
+        (["speak", "Hi there", "-o", "{audio}/x.ogg", "--format", "mp3"], "does not match"),
+        (["speak", "Hi there", "-o", "{audio}/x.txt"], "add --format"),
+        (["speak", "Hi there", "-o", "{audio}/x.m4a"], "add --format"),
         (["speak", "Hi there", "-o", "{audio}/x.mp3", "--speed", "9"], "between 0.25 and 4.0"),
         (["speak", "  ", "-o", "{audio}/x.mp3"], "empty"),
         (["speak", "Hi there", "-o", "{audio}/hello.mp3"], "add --overwrite"),
@@ -294,3 +297,30 @@ def test_speak_opus_over_the_limit_is_refused_before_any_request(
     assert "opus files cannot be joined" in one_error_line(capsys)
     assert server.requests == []
     assert not (audio_dir / "long.opus").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "asked"),
+    [
+        ("x.ogg", [], "opus"),  # opus comes in an Ogg container
+        ("x.OGA", [], "opus"),
+        ("x.opus", ["--format", "opus"], "opus"),
+        ("speech", [], "mp3"),  # no extension: the default
+        ("x.bin", ["--format", "flac"], "flac"),  # any name, once the format is named
+    ],
+)
+def test_speak_asks_for_the_format_the_file_name_says(
+    name: str,
+    extra: list[str],
+    asked: str,
+    tmp_path: Path,
+    server_env: Callable[[LocalServer], None],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    target = tmp_path / name
+    with LocalServer(lambda seen: respond(200, b"audio", {"content-type": "audio/x"})) as server:
+        server_env(server)
+        assert main(["speak", "Hi there.", "-o", str(target), *extra]) == 0
+    (seen,) = server.requests
+    assert json.loads(seen.body)["response_format"] == asked
+    assert capsys.readouterr().out == f"{target} (5 bytes, {asked})\n"
