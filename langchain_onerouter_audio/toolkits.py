@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from langchain_core.tools import BaseTool, BaseToolkit
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
@@ -20,6 +20,7 @@ from langchain_onerouter_audio.tools import (
     OneRouterTextToSpeechTool,
     OneRouterTranscriptionTool,
     OneRouterTranslationTool,
+    absolute_folder,
     client_from_settings,
 )
 
@@ -53,6 +54,8 @@ class OneRouterAudioToolkit(BaseToolkit):
     audio_format: AudioFormat = "mp3"
     transcription_model: str = DEFAULT_TRANSCRIPTION_MODEL
     transcript_format: TranslationFormat = "verbose_json"
+
+    _absolute_folders = field_validator("root_dir", "output_dir")(absolute_folder)
 
     def get_tools(self) -> list[BaseTool]:
         """The three tools, in the order speak, transcribe, translate."""

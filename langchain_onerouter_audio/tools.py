@@ -21,7 +21,14 @@ from typing import Any, ClassVar, Literal, TypedDict
 
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from langchain_core.tools import BaseTool, ToolException
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.v1 import ValidationError as ValidationErrorV1
 
 from langchain_onerouter_audio._files import resolve_inside
@@ -87,6 +94,15 @@ def client_from_settings(data: Any) -> Any:
         )
     data["client"] = OneRouterAudioClient(**settings)
     return data
+
+
+def absolute_folder(path: Path) -> Path:
+    """Fix a relative folder against the working directory of now, so a chdir cannot move it.
+
+    ``absolute``, not ``resolve``: links stay as given (the default output folder is
+    compared by name, and the root is resolved on each call anyway).
+    """
+    return path.expanduser().absolute()
 
 
 def _private_output_dir(path: Path) -> Path:
@@ -224,6 +240,8 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
     output_dir: Path = DEFAULT_OUTPUT_DIR
     """Folder the audio files are written to; file names are generated, never overwritten."""
 
+    _absolute_output_dir = field_validator("output_dir")(absolute_folder)
+
     def _target(self) -> Path:
         folder = self.output_dir
         if folder == DEFAULT_OUTPUT_DIR:
@@ -329,6 +347,8 @@ class _SpeechToTextTool(_OneRouterAudioTool):
     """The API's ``response_format``; verbose_json gives segments, language and duration."""
     root_dir: Path = Field(default_factory=Path.cwd)
     """Only files inside this folder can be read; paths escaping it are refused."""
+
+    _absolute_root_dir = field_validator("root_dir")(absolute_folder)
 
     @contextlib.contextmanager
     def _file(self, file_path: str) -> Iterator[Path]:

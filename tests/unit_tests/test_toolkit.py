@@ -99,3 +99,18 @@ def test_a_misspelt_setting_is_refused_without_echoing_its_value() -> None:
         OneRouterAudioToolkit(api_key="sk-toolkit", api_kye="sk-misspelt-secret-123")  # type: ignore[call-arg]
     assert "Extra inputs are not permitted" in str(caught.value)
     assert "sk-misspelt-secret-123" not in str(caught.value)
+
+
+def test_relative_folders_stay_where_they_were_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    toolkit = OneRouterAudioToolkit(
+        client=Api(answer).client(), root_dir=Path("in"), output_dir=Path("out")
+    )
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    speak, transcribe, translate = toolkit.get_tools()
+    assert (toolkit.root_dir, toolkit.output_dir) == (tmp_path / "in", tmp_path / "out")
+    assert speak.output_dir == tmp_path / "out"  # type: ignore[attr-defined]
+    assert transcribe.root_dir == translate.root_dir == tmp_path / "in"  # type: ignore[attr-defined]

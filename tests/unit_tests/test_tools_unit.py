@@ -449,3 +449,32 @@ def test_file_problems_name_the_path_as_the_model_gave_it(
     assert str(audio_dir) not in str(message.content)
     assert str(audio_dir.resolve()) not in str(message.content)
     assert api.requests == []
+
+
+# -- relative folders are fixed when the tool is built, so a later chdir cannot move them
+
+
+@pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
+def test_a_relative_root_dir_stays_where_it_was_given(
+    api: Api, audio_dir: Path, monkeypatch: pytest.MonkeyPatch, cls: SpeechToText
+) -> None:
+    monkeypatch.chdir(audio_dir.parent)
+    tool = cls(client=api.client(), root_dir=Path(audio_dir.name))
+    elsewhere = audio_dir.parent / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    message = invoke(tool, "sync", file_path="hello.mp3")
+    assert message.status == "success", message.content
+    assert tool.root_dir == audio_dir
+
+
+def test_a_relative_output_dir_stays_where_it_was_given(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    tool = OneRouterTextToSpeechTool(client=api.client(), output_dir=Path("speech"))
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    message = invoke(tool, "sync", text="Hi.")
+    assert Path(message.artifact["path"]).parent == tmp_path / "speech"
+    assert not (tmp_path / "elsewhere" / "speech").exists()
