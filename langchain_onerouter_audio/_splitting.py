@@ -24,7 +24,7 @@ from langchain_onerouter_audio.errors import OneRouterInputError
 if TYPE_CHECKING:
     import av.container
 
-__all__ = ["AudioChunk", "chunk_seconds", "split_audio"]
+__all__ = ["SplitChunk", "chunk_seconds", "split_audio"]
 
 SAMPLE_RATE = 16_000
 CHUNK_BITRATE = 48_000
@@ -39,7 +39,7 @@ INSTALL_HINT = 'pip install "langchain-onerouter-audio[split]"'
 
 
 @dataclass(frozen=True)
-class AudioChunk:
+class SplitChunk:
     """One encoded piece of a long recording and where it sits in the whole."""
 
     name: str
@@ -167,7 +167,7 @@ class _Splitter:
         self._start = 0  # first sample of the current chunk
         self._index = 0
 
-    def feed(self, pcm: bytes) -> Iterator[AudioChunk]:
+    def feed(self, pcm: bytes) -> Iterator[SplitChunk]:
         """Take more samples; yield every chunk that is now complete."""
         self._pending += pcm
         while True:
@@ -181,7 +181,7 @@ class _Splitter:
             yield self._close()
         self._commit(self._limit - self._window - self._writer.samples)
 
-    def finish(self) -> Iterator[AudioChunk]:
+    def finish(self) -> Iterator[SplitChunk]:
         """Yield the last chunk (if any samples remain)."""
         self._commit(len(self._pending) // 2)
         if self._writer.samples:
@@ -192,7 +192,7 @@ class _Splitter:
         self._writer.write(bytes(self._pending[: count * 2]))
         del self._pending[: count * 2]
 
-    def _close(self) -> AudioChunk:
+    def _close(self) -> SplitChunk:
         samples = self._writer.samples
         data = self._writer.finish()
         if len(data) > self._max_bytes:
@@ -200,7 +200,7 @@ class _Splitter:
                 f"A chunk of {self._stem!r} encoded to {len(data):,} bytes, over the limit of "
                 f"{self._max_bytes:,}; raise the limit."
             )
-        chunk = AudioChunk(
+        chunk = SplitChunk(
             name=f"{self._stem}.part{self._index:03d}.mp3",
             data=data,
             offset=self._start / SAMPLE_RATE,
@@ -214,7 +214,7 @@ class _Splitter:
 
 def split_audio(
     source: Path | bytes, *, name: str, max_bytes: int
-) -> Generator[AudioChunk, None, None]:
+) -> Generator[SplitChunk, None, None]:
     """Yield ``source`` as MP3 chunks of at most ``max_bytes``, cut at quiet points.
 
     ``source`` is a file path or the file's bytes; ``name`` is used in chunk names and

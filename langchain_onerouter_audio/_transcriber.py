@@ -37,7 +37,7 @@ from langchain_onerouter_audio._params import (
     transcription_fields,
 )
 from langchain_onerouter_audio._responses import TranscriptResult
-from langchain_onerouter_audio._splitting import AudioChunk, split_audio
+from langchain_onerouter_audio._splitting import SplitChunk, split_audio
 from langchain_onerouter_audio._stitch import stitch_transcripts
 from langchain_onerouter_audio.client import OneRouterAudioClient
 from langchain_onerouter_audio.errors import OneRouterInputError
@@ -146,7 +146,7 @@ class Transcriber:
         )
         return replace(job, key=key, cached=self.cache.get(key, self.response_format))
 
-    def _chunks(self, job: _Job) -> Generator[AudioChunk, None, None]:
+    def _chunks(self, job: _Job) -> Generator[SplitChunk, None, None]:
         return split_audio(job.audio, name=job.upload.name, max_bytes=self.max_upload_bytes)
 
     def _finish(self, job: _Job, result: TranscriptResult, source: str | None) -> list[Document]:
@@ -161,7 +161,7 @@ class Transcriber:
             language=self.language,
         )
 
-    def _stitch(self, parts: list[tuple[AudioChunk, TranscriptResult]]) -> TranscriptResult:
+    def _stitch(self, parts: list[tuple[SplitChunk, TranscriptResult]]) -> TranscriptResult:
         if not parts:
             raise OneRouterInputError("The recording decoded to no audio samples.")
         last = parts[-1][0]
@@ -213,7 +213,7 @@ class Transcriber:
         job = await asyncio.to_thread(self._prepare, file) if self.cache else self._prepare(file)
         result = job.cached
         if result is None and job.split:
-            parts: list[tuple[AudioChunk, TranscriptResult]] = []
+            parts: list[tuple[SplitChunk, TranscriptResult]] = []
             with contextlib.closing(self._chunks(job)) as chunks:
                 while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
                     parts.append((chunk, await self._arequest((chunk.name, chunk.data))))

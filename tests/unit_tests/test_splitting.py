@@ -17,6 +17,7 @@ import pytest
 from langchain_onerouter_audio import OneRouterInputError, OneRouterTranscriptLoader
 from langchain_onerouter_audio._splitting import (
     SAMPLE_RATE,
+    SplitChunk,
     chunk_seconds,
     quietest_sample,
     split_audio,
@@ -69,6 +70,7 @@ def test_chunks_fit_the_limit_and_cover_the_recording_without_gaps(long_wav: Pat
     chunks = list(split_audio(long_wav, name=long_wav.name, max_bytes=LIMIT))
 
     assert len(chunks) >= 3
+    assert all(isinstance(chunk, SplitChunk) for chunk in chunks)  # not the synthesizer's
     assert all(len(chunk.data) <= LIMIT for chunk in chunks)
     assert [c.name for c in chunks[:2]] == ["talk.part000.mp3", "talk.part001.mp3"]
     assert chunks[0].offset == 0
