@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -277,15 +278,46 @@ def _load(args: argparse.Namespace) -> int:
     return OK
 
 
-# -- the parser
+# -- the parser: option types refuse bad values as usage errors, before anything runs
+
+
+def _seconds(value: str) -> float:
+    """A finite number of seconds above zero."""
+    with contextlib.suppress(ValueError):
+        seconds = float(value)
+        if math.isfinite(seconds) and seconds > 0:
+            return seconds
+    raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}")
+
+
+def _retries(value: str) -> int:
+    """A whole number, 0 or more."""
+    with contextlib.suppress(ValueError):
+        count = int(value)
+        if count >= 0:
+            return count
+    raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {value!r}")
+
+
+def _glob(value: str) -> str:
+    """A pattern each folder can match: relative, with ``**`` only as a whole path part."""
+    if not value or Path(value).is_absolute():
+        raise argparse.ArgumentTypeError(
+            f"expected a pattern relative to each folder, e.g. '*.mp3', got {value!r}"
+        )
+    if any("**" in part and part != "**" for part in Path(value).parts):
+        raise argparse.ArgumentTypeError(
+            f"'**' must be a whole path part, e.g. '**/*.mp3', got {value!r}"
+        )
+    return value
 
 
 def _common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("connection")
     group.add_argument("--base-url", help="API base URL (default: $ONEROUTER_BASE_URL)")
-    group.add_argument("--timeout", type=float, default=120.0, help="seconds (default 120)")
-    group.add_argument("--max-retries", type=int, default=2, help="for transient failures")
+    group.add_argument("--timeout", type=_seconds, default=120.0, help="seconds (default 120)")
+    group.add_argument("--max-retries", type=_retries, default=2, help="for transient failures")
     group.add_argument("-v", "--verbose", action="store_true", help="log each request")
     return common
 
@@ -349,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG, formatter_class=formatter,
     )  # fmt: skip
     load.add_argument("paths", nargs="+", help="audio files and/or folders")
-    load.add_argument("--glob", help="in folders, only files matching this pattern")
+    load.add_argument("--glob", type=_glob, help="in folders, only files matching this pattern")
     load.add_argument("--mode", choices=("single", "segments", "srt", "vtt"), default="single")
     load.add_argument("--task", choices=("transcribe", "translate"), default="transcribe")
     load.add_argument("--model", default="whisper-1", help="default: whisper-1")

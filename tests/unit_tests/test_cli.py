@@ -160,6 +160,10 @@ def test_load_skips_bad_files_and_says_so(
         (["speak", "Hi there", "-o", "{audio}/hello.mp3"], "add --overwrite"),
         (["transcribe", "{audio}/hello.mp3", "-o", "{audio}/hello.wav"], "add --overwrite"),
         (["load", "{audio}/nowhere"], "no such file or folder"),
+        (["speak", "Hi there", "-o", "{audio}/x.mp3", "--speed", "nan"], "between 0.25 and 4.0"),
+        (["speak", "Hi there", "-o", "{audio}/x.mp3", "--speed", "0"], "between 0.25 and 4.0"),
+        (["translate", "{audio}/hello.mp3", "--temperature", "2"], "between 0.0 and 1.0"),
+        (["load", "{audio}/hello.mp3", "--max-concurrency", "0"], "use 1 or more"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(
@@ -182,6 +186,40 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["transcribe"])
     assert exit_info.value.code == 2
     assert "required: file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--timeout", "-1", "above 0"),
+        ("--timeout", "0", "above 0"),
+        ("--timeout", "nan", "above 0"),
+        ("--timeout", "inf", "above 0"),
+        ("--timeout", "soon", "above 0"),
+        ("--max-retries", "-1", "0 or more"),
+        ("--max-retries", "1.5", "0 or more"),
+        ("--glob", "", "relative"),
+        ("--glob", "/talks/*.mp3", "relative"),
+        ("--glob", "talks**.mp3", "whole"),
+    ],
+)
+def test_bad_option_values_are_usage_errors(
+    option: str,
+    value: str,
+    message: str,
+    audio_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ONEROUTER_API_KEY", KEY)
+    monkeypatch.setenv("ONEROUTER_BASE_URL", f"http://127.0.0.1:{unused_port()}/v1")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["load", str(audio_dir), f"{option}={value}"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].startswith(f"onerouter-audio load: error: argument {option}: ")
+    assert message in err.splitlines()[-1]
 
 
 def test_help_documents_exit_codes_and_settings(capsys: pytest.CaptureFixture[str]) -> None:
