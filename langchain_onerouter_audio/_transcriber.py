@@ -81,13 +81,15 @@ class _Job:
     cached: TranscriptResult | None
 
     @property
-    def file(self) -> AudioInput:
-        upload = self.upload
-        return upload.path if upload.path is not None else (upload.name, upload.content or b"")
+    def audio(self) -> Path | bytes:
+        """The recording itself: its path on disk, or its bytes (to hash or split)."""
+        return self.upload.path if self.upload.path is not None else self.upload.content or b""
 
     @property
-    def audio(self) -> Path | bytes:
-        return self.upload.path if self.upload.path is not None else self.upload.content or b""
+    def file(self) -> AudioInput:
+        """The recording as the client takes it: bytes go with their file name."""
+        audio = self.audio
+        return audio if isinstance(audio, Path) else (self.upload.name, audio)
 
 
 class Transcriber:

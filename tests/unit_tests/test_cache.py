@@ -78,6 +78,23 @@ def test_any_option_that_shapes_the_transcript_is_a_miss(
     assert len(api.uploads) == 2
 
 
+def test_in_memory_audio_shares_the_entry_of_the_same_audio_on_disk(
+    audio_dir: Path, tmp_path: Path
+) -> None:
+    from langchain_core.documents.base import Blob
+
+    from langchain_onerouter_audio import OneRouterAudioParser
+
+    api = FakeTranscriptAPI()
+    [on_disk] = loader_for(api, audio_dir / "hello.mp3", tmp_path / "cache").load()
+    parser = OneRouterAudioParser(client=api.client(), cache_dir=tmp_path / "cache")
+    blob = Blob.from_data((audio_dir / "hello.mp3").read_bytes(), mime_type="audio/mpeg")
+    [in_memory] = parser.parse(blob)
+    assert len(api.uploads) == 1
+    assert in_memory.page_content == on_disk.page_content
+    assert len(entries(tmp_path / "cache")) == 1
+
+
 def test_the_same_model_on_another_server_is_a_miss(audio_dir: Path, tmp_path: Path) -> None:
     first, second = FakeTranscriptAPI(), FakeTranscriptAPI()
     for api, base_url in ((first, "http://one.test/v1"), (second, "http://two.test/v1")):
