@@ -151,9 +151,6 @@ class OneRouterServerError(OneRouterAPIError):
     hint = "The provider had a problem; try again later."
 
 
-# Shorter "keys" are test stand-ins; masking them would mangle ordinary words.
-_MIN_REDACTED = 8
-
 _BY_STATUS: dict[int, type[OneRouterAPIError]] = {
     400: OneRouterBadRequestError,
     401: OneRouterAuthenticationError,
@@ -177,10 +174,11 @@ def _provider_error(response: httpx.Response) -> dict[str, Any]:
 
 
 def redact(text: str, secret: str | None) -> str:
-    """Mask ``secret`` in text a server sent back (some echo the key they refused)."""
-    if secret and len(secret) >= _MIN_REDACTED:
-        return text.replace(secret, "[redacted]")
-    return text
+    """Mask ``secret`` in text a server sent back (some echo the key they refused).
+
+    Any key is masked, however short: a short real key is still a key.
+    """
+    return text.replace(secret, "[redacted]") if secret else text
 
 
 def status_error(

@@ -328,3 +328,22 @@ async def test_a_malformed_default_header_is_a_configuration_error(
                 await call(client, "speech", mode, tmp_path)
     assert server.requests == []
     assert_clean(str(caught.value))
+
+
+@pytest.mark.parametrize("key", ["Zq7", "Zq7x9W1"])
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_short_key_is_masked_too(key: str, mode: str, tmp_path: Path) -> None:
+    """However short a key is, a server that echoes it back does not get it shown."""
+    transport = httpx.MockTransport(
+        Script([error_response(401, f"Incorrect API key provided: {key}.")])
+    )
+    client = OneRouterAudioClient(
+        api_key=key,
+        base_url="http://audio.test/v1",
+        http_client=httpx.Client(transport=transport),
+        http_async_client=httpx.AsyncClient(transport=transport),
+    )
+    with pytest.raises(OneRouterError) as caught:
+        await call(client, "speech", mode, tmp_path)
+    assert "Incorrect API key provided: [redacted]." in str(caught.value)
+    assert key not in str(caught.value)
