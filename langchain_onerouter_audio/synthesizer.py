@@ -17,7 +17,7 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForChainRun
 from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from langchain_core.runnables.config import get_executor_for_config
-from pydantic import ConfigDict, Field
+from pydantic import Field, model_validator
 
 from langchain_onerouter_audio._audio_join import check_joinable, join_audio
 from langchain_onerouter_audio._params import DEFAULT_TTS_MODEL, DEFAULT_VOICE
@@ -29,6 +29,7 @@ from langchain_onerouter_audio._sentences import (
 )
 from langchain_onerouter_audio.client import OneRouterAudioClient, SpeechOptions
 from langchain_onerouter_audio.models import MAX_SPEECH_INPUT_CHARS, AudioFormat
+from langchain_onerouter_audio.tools import SETTINGS_CONFIG, client_from_settings
 
 __all__ = [
     "PCM_CHANNELS",
@@ -117,10 +118,16 @@ class OneRouterSpeechSynthesizer(RunnableSerializable[str, AudioChunk]):
 
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = SETTINGS_CONFIG
+
+    _client_from_settings = model_validator(mode="before")(client_from_settings)
 
     client: OneRouterAudioClient = Field(default_factory=OneRouterAudioClient, exclude=True)
-    """The client that sends requests (reads ONEROUTER_API_KEY when not given)."""
+    """The client that sends requests (reads ONEROUTER_API_KEY when not given).
+
+    Or give the client's settings instead, as to the tools: ``api_key=``, ``base_url=``,
+    ``timeout=``, ``max_retries=``.
+    """
     model: str = DEFAULT_TTS_MODEL
     """TTS model, e.g. gpt-4o-mini-tts, tts-1, tts-1-hd."""
     voice: str = DEFAULT_VOICE

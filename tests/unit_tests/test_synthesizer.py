@@ -19,11 +19,13 @@ from langchain_core.messages import AIMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
+from pydantic import ValidationError
 
 from langchain_onerouter_audio import (
     AudioChunk,
     OneRouterAudioClient,
     OneRouterBadRequestError,
+    OneRouterError,
     OneRouterInputError,
     OneRouterSpeechSynthesizer,
     OneRouterTextToSpeechTool,
@@ -299,6 +301,31 @@ def test_settings_are_validated(synth: OneRouterSpeechSynthesizer) -> None:
         OneRouterSpeechSynthesizer(client=synth.client, max_chars=5000)
     with pytest.raises(ValueError, match="prefetch"):
         OneRouterSpeechSynthesizer(client=synth.client, prefetch=0)
+
+
+def test_client_settings_build_the_client_as_for_the_tools(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("ONEROUTER_API_KEY", raising=False)
+    synth = OneRouterSpeechSynthesizer(  # type: ignore[call-arg]
+        api_key="sk-abc", base_url="http://127.0.0.1:9/v1/", timeout=5, max_retries=4
+    )
+    assert synth.client.api_key.get_secret_value() == "sk-abc"
+    assert synth.client.base_url == "http://127.0.0.1:9/v1"
+    assert synth.client.timeout.read == 5
+    assert synth.client.max_retries == 4
+    assert "sk-abc" not in repr(synth)
+
+
+def test_a_client_with_settings_or_a_misspelt_setting_is_refused_without_the_key(
+    synth: OneRouterSpeechSynthesizer,
+) -> None:
+    with pytest.raises(OneRouterError, match="either client= or client settings") as caught:
+        OneRouterSpeechSynthesizer(client=synth.client, api_key="sk-conflicting-key-123")  # type: ignore[call-arg]
+    assert "sk-conflicting-key-123" not in str(caught.value)
+    with pytest.raises(ValidationError, match="api_kye") as invalid:
+        OneRouterSpeechSynthesizer(api_key="sk-abc", api_kye="sk-misspelt-secret-123")  # type: ignore[call-arg]
+    assert "sk-misspelt-secret-123" not in str(invalid.value)
 
 
 # -- in a chain
