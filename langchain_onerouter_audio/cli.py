@@ -273,9 +273,8 @@ def _load(args: argparse.Namespace) -> int:
         with _text_output(args.output, args.overwrite) as emit:
             for index, document in enumerate(loader.lazy_load()):
                 emit(render(document) if args.jsonl or not index else "\n" + render(document))
-    if loader.failures:
-        return _exit_code(loader.failures[0].error)
-    return OK
+    # The worst failure decides: a script must not read "bad input" when the API also failed.
+    return max((_exit_code(failure.error) for failure in loader.failures), default=OK)
 
 
 # -- the parser: option types refuse bad values as usage errors, before anything runs

@@ -362,3 +362,20 @@ def test_speak_asks_for_the_format_the_file_name_says(
     (seen,) = server.requests
     assert json.loads(seen.body)["response_format"] == asked
     assert capsys.readouterr().out == f"{target} (5 bytes, {asked})\n"
+
+
+def test_load_skipping_errors_exits_with_the_worst_failure(
+    audio_dir: Path, server_env: Callable[[LocalServer], None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = audio_dir / "mixed"
+    folder.mkdir()
+    for name in ("corrupt.mp3", "hello.mp3"):  # in this order: refused here (2), then 500 (4)
+        (folder / name).write_bytes((audio_dir / name).read_bytes())
+    with error_server(500, "the server broke") as server:
+        server_env(server)
+        argv = ["load", str(folder), "--skip-errors", "--max-retries", "0"]
+        assert main([*argv, "--max-concurrency", "1"]) == 4
+    assert len(server.requests) == 1
+    err = capsys.readouterr().err
+    assert "corrupt.mp3" in err
+    assert "hello.mp3" in err
