@@ -44,8 +44,13 @@ _ABBREVIATIONS = frozenset((
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "rev", "gen", "col", "lt", "sgt",
     "capt", "hon", "vs", "cf", "al", "approx", "ca", "est", "dept", "univ", "mt", "ft",
 ))  # fmt: skip
-# Abbreviations that only continue when a number follows ("No. 5", "Fig. 3", "pp. 12").
-_BEFORE_NUMBER = frozenset(("no", "nos", "fig", "figs", "vol", "vols", "pp", "ch", "sec", "eq"))
+# Abbreviations that only continue when a number follows ("No. 5", "Fig. 3", "Jan. 5th");
+# before a capital they may end the sentence ("We met in Jan. Then ..."). Single letters
+# ("p. 12") are initials and never end one.
+_BEFORE_NUMBER = frozenset((
+    "no", "nos", "fig", "figs", "vol", "vols", "pp", "ch", "sec", "eq",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+))  # fmt: skip
 
 
 def _last_word(text: str) -> str:
