@@ -143,6 +143,22 @@ def _checked_key(key: str | SecretStr | None) -> SecretStr:
     return secret
 
 
+def _checked_base_url(base_url: str | None) -> str:
+    """The API root without a trailing slash; anything but an http(s) URL is refused now."""
+    source = "base_url" if base_url else "ONEROUTER_BASE_URL"
+    raw = base_url or os.environ.get("ONEROUTER_BASE_URL") or DEFAULT_BASE_URL
+    try:
+        url = httpx.URL(raw.rstrip("/"))
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise OneRouterInputError(
+            f"{source} {raw!r} is not an http(s) URL. Give the API's root URL, "
+            f"e.g. {DEFAULT_BASE_URL!r}."
+        )
+    return raw.rstrip("/")
+
+
 @dataclass(frozen=True)
 class _SpeechOutput:
     """Where synthesised audio goes: memory (no target) or a file written atomically."""
@@ -226,9 +242,7 @@ class OneRouterAudioClient:
         self.api_key = _checked_key(
             api_key if api_key is not None else os.environ.get("ONEROUTER_API_KEY")
         )
-        self.base_url = (
-            base_url or os.environ.get("ONEROUTER_BASE_URL") or DEFAULT_BASE_URL
-        ).rstrip("/")
+        self.base_url = _checked_base_url(base_url)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self.max_upload_bytes = max_upload_bytes

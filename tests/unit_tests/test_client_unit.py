@@ -113,6 +113,19 @@ def test_a_key_is_required(no_env: pytest.MonkeyPatch, key: Any) -> None:
         OneRouterAudioClient(api_key=key)
 
 
+@pytest.mark.parametrize(
+    "url", ["not a url", "ftp://audio.test/v1", "127.0.0.1:8765/v1", "localhost:8765/v1", "http://"]
+)
+def test_a_base_url_that_is_not_http_is_refused_at_construction(
+    no_env: pytest.MonkeyPatch, url: str
+) -> None:
+    with pytest.raises(OneRouterInputError, match=r"base_url .* is not an http\(s\) URL"):
+        OneRouterAudioClient(api_key=KEY, base_url=url)
+    no_env.setenv("ONEROUTER_BASE_URL", url)
+    with pytest.raises(OneRouterInputError, match="ONEROUTER_BASE_URL"):
+        OneRouterAudioClient(api_key=KEY)
+
+
 def test_repr_shows_settings_but_never_the_key(no_env: pytest.MonkeyPatch) -> None:
     client = OneRouterAudioClient(api_key=KEY, base_url=BASE_URL, timeout=30.0, max_retries=1)
     assert repr(client) == (
