@@ -16,9 +16,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+from langchain_onerouter_audio._documents import Mode, Task
 from langchain_onerouter_audio._files import atomic_output
+from langchain_onerouter_audio._params import (
+    DEFAULT_TRANSCRIPTION_MODEL,
+    DEFAULT_TTS_MODEL,
+    DEFAULT_VOICE,
+)
 from langchain_onerouter_audio.client import OneRouterAudioClient
 from langchain_onerouter_audio.errors import (
     OneRouterAuthenticationError,
@@ -29,7 +35,12 @@ from langchain_onerouter_audio.errors import (
     OneRouterPermissionError,
     redact,
 )
-from langchain_onerouter_audio.models import MAX_SPEECH_INPUT_CHARS, SPEECH_FORMATS
+from langchain_onerouter_audio.models import (
+    MAX_SPEECH_INPUT_CHARS,
+    AudioFormat,
+    TranscriptFormat,
+    TranslationFormat,
+)
 
 __all__ = ["EXIT_CODES", "main"]
 
@@ -48,14 +59,13 @@ _EPILOG = (
     "  ONEROUTER_BASE_URL  API base URL (default https://audio.onerouter.pro/v1)\n\n"
     "exit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
 )
+_SPEECH_FORMATS: tuple[str, ...] = get_args(AudioFormat)
 # Output file extensions and the format each names; opus comes in an Ogg container.
 _EXTENSION_FORMATS: dict[str, str] = {
-    **{name: name for name in SPEECH_FORMATS},
+    **{name: name for name in _SPEECH_FORMATS},
     "ogg": "opus",
     "oga": "opus",
 }
-_TRANSCRIPT_FORMATS = ("text", "json", "verbose_json", "srt", "vtt")
-_TRANSCRIBE_FORMATS = (*_TRANSCRIPT_FORMATS, "diarized_json")
 
 
 class CliError(Exception):
@@ -329,7 +339,11 @@ def _output_options(parser: argparse.ArgumentParser, what: str) -> None:
 def _stt_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     parser.add_argument("file", help="audio file (flac, mp3, mp4, m4a, ogg, wav, webm, ...)")
     parser.add_argument("--format", choices=formats, default="text", help="default: text")
-    parser.add_argument("--model", default="whisper-1", help="default: whisper-1")
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_TRANSCRIPTION_MODEL,
+        help=f"default: {DEFAULT_TRANSCRIPTION_MODEL}",
+    )
     parser.add_argument("--prompt", help="hint: names, jargon or preceding text")
     parser.add_argument("--temperature", type=float, help="sampling temperature, 0 to 1")
     _output_options(parser, "transcript")
@@ -354,18 +368,20 @@ def build_parser() -> argparse.ArgumentParser:
     speak.add_argument("text", help="the text to speak ('-': read from stdin)")
     speak.add_argument("-o", "--output", required=True, help="audio file to write ('-': stdout)")
     speak.add_argument(
-        "--format", choices=SPEECH_FORMATS, help="default: from -o (.ogg: opus), else mp3"
+        "--format", choices=_SPEECH_FORMATS, help="default: from -o (.ogg: opus), else mp3"
     )
-    speak.add_argument("--voice", default="alloy", help="e.g. alloy, coral, nova (default alloy)")
-    speak.add_argument("--model", default="gpt-4o-mini-tts", help="default: gpt-4o-mini-tts")
+    speak.add_argument(
+        "--voice", default=DEFAULT_VOICE, help=f"e.g. alloy, coral, nova (default {DEFAULT_VOICE})"
+    )
+    speak.add_argument("--model", default=DEFAULT_TTS_MODEL, help=f"default: {DEFAULT_TTS_MODEL}")
     speak.add_argument("--speed", type=float, help="0.25 to 4.0 (1.0 is normal)")
     speak.add_argument("--instructions", help="how to speak: tone, pace, accent")
     speak.add_argument("--overwrite", action="store_true", help="replace an existing file")
     speak.set_defaults(run=_speak)
 
     for name, text, formats in (
-        ("transcribe", "audio to text in its own language", _TRANSCRIBE_FORMATS),
-        ("translate", "audio in any language to English text", _TRANSCRIPT_FORMATS),
+        ("transcribe", "audio to text in its own language", get_args(TranscriptFormat)),
+        ("translate", "audio in any language to English text", get_args(TranslationFormat)),
     ):
         command = commands.add_parser(
             name, parents=[common], help=text, epilog=_EPILOG, formatter_class=formatter
@@ -381,9 +397,13 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     load.add_argument("paths", nargs="+", help="audio files and/or folders")
     load.add_argument("--glob", type=_glob, help="in folders, only files matching this pattern")
-    load.add_argument("--mode", choices=("single", "segments", "srt", "vtt"), default="single")
-    load.add_argument("--task", choices=("transcribe", "translate"), default="transcribe")
-    load.add_argument("--model", default="whisper-1", help="default: whisper-1")
+    load.add_argument("--mode", choices=get_args(Mode), default="single")
+    load.add_argument("--task", choices=get_args(Task), default="transcribe")
+    load.add_argument(
+        "--model",
+        default=DEFAULT_TRANSCRIPTION_MODEL,
+        help=f"default: {DEFAULT_TRANSCRIPTION_MODEL}",
+    )
     load.add_argument("--language", help="ISO-639-1 code (transcribe only)")
     load.add_argument("--prompt", help="hint: names, jargon or preceding text")
     load.add_argument("--jsonl", action="store_true", help="one JSON document per line")

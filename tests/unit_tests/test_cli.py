@@ -11,10 +11,18 @@ import json
 import wave
 from collections.abc import Callable
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
-from langchain_onerouter_audio.cli import EXIT_CODES, main
+from langchain_onerouter_audio._documents import Mode, Task
+from langchain_onerouter_audio._params import (
+    DEFAULT_TRANSCRIPTION_MODEL,
+    DEFAULT_TTS_MODEL,
+    DEFAULT_VOICE,
+)
+from langchain_onerouter_audio.cli import EXIT_CODES, build_parser, main
+from langchain_onerouter_audio.models import AudioFormat, TranscriptFormat, TranslationFormat
 
 from ..integration_tests._audio_checks import audio_seconds
 from ._mock_api import Action, LocalServer, Seen, respond, respond_json, unused_port
@@ -220,6 +228,33 @@ def test_bad_option_values_are_usage_errors(
     assert "Traceback" not in err
     assert err.splitlines()[-1].startswith(f"onerouter-audio load: error: argument {option}: ")
     assert message in err.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("command", "choices"),
+    [
+        ("speak", {"--format": AudioFormat}),
+        ("transcribe", {"--format": TranscriptFormat}),
+        ("translate", {"--format": TranslationFormat}),
+        ("load", {"--mode": Mode, "--task": Task}),
+    ],
+)
+def test_choices_are_the_package_types_values(
+    command: str, choices: dict[str, object], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    for option, literal in choices.items():
+        assert f"{option} {{{','.join(get_args(literal))}}}" in out
+
+
+def test_defaults_are_the_package_defaults() -> None:
+    parse = build_parser().parse_args
+    speak = parse(["speak", "Hi.", "-o", "hi.mp3"])
+    assert (speak.model, speak.voice) == (DEFAULT_TTS_MODEL, DEFAULT_VOICE)
+    for argv in (["transcribe", "a.mp3"], ["translate", "a.mp3"], ["load", "talks"]):
+        assert parse(argv).model == DEFAULT_TRANSCRIPTION_MODEL
 
 
 def test_help_documents_exit_codes_and_settings(capsys: pytest.CaptureFixture[str]) -> None:
