@@ -69,7 +69,7 @@ def run(
     worst = max(walls.values())
     return [
         Row(
-            figure="loader concurrency",
+            figure="5 loader concurrency",
             case=f"{files} files, max_concurrency={concurrency}, {latency * 1000:.0f} ms server",
             unit="s",
             values={**walls, REFERENCE: ideal},
