@@ -52,6 +52,7 @@ from langchain_onerouter_audio.errors import (
     OneRouterTimeoutError,
     redact,
     status_error,
+    unexpected_type_error,
 )
 from langchain_onerouter_audio.models import (
     DEFAULT_BASE_URL,
@@ -179,6 +180,22 @@ def _sink(speech: _SpeechOutput | None) -> Iterator[Any]:
     with atomic_output(speech.target, overwrite=speech.overwrite) as handle:
         yield SseAudioWriter(handle) if speech.sse else handle
         _require_audio(speech, handle)
+
+
+def _wrong_type(response: httpx.Response, speech: _SpeechOutput | None) -> str | None:
+    """What a 2xx speech body should have been, when its content type says it is not.
+
+    Audio must not come as text or JSON. Events must come as ``text/event-stream``; a
+    missing content type is let through, since the events themselves are checked as read.
+    """
+    if speech is None or response.is_error:
+        return None
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if speech.sse:
+        return None if media in ("", "text/event-stream") else "an event stream"
+    if media.startswith("text/") or media == "application/json" or media.endswith("+json"):
+        return "audio"
+    return None
 
 
 def _require_audio(speech: _SpeechOutput | None, written: BinaryIO) -> None:
@@ -368,9 +385,15 @@ class OneRouterAudioClient:
 
         return build
 
-    def _raise_for_status(self, response: httpx.Response, attempt: int) -> None:
-        retry_after = parse_retry_after(response.headers, self.retry_policy.clock())
+    def _raise_for_status(
+        self, response: httpx.Response, attempt: int, wrong_type: str | None
+    ) -> None:
         # The key is passed inline, never bound to a local that a traceback could show.
+        if wrong_type is not None:
+            raise unexpected_type_error(
+                response, expected=wrong_type, secret=self.api_key.get_secret_value()
+            )
+        retry_after = parse_retry_after(response.headers, self.retry_policy.clock())
         raise status_error(
             response,
             retry_after=retry_after,
@@ -394,7 +417,7 @@ class OneRouterAudioClient:
                     logger.debug("%s %s (attempt %d)", request.method, request.url, number)
                     response = client.send(request, stream=True)
                     try:
-                        self._check_status(response, number)
+                        self._check_status(response, number, speech)
                         with _sink(speech) as out:
                             for chunk in response.iter_bytes():
                                 out.write(chunk)
@@ -417,7 +440,7 @@ class OneRouterAudioClient:
                     logger.debug("%s %s (attempt %d)", request.method, request.url, number)
                     response = await client.send(request, stream=True)
                     try:
-                        await self._acheck_status(response, number)
+                        await self._acheck_status(response, number, speech)
                         with _sink(speech) as out:
                             async for chunk in response.aiter_bytes():
                                 out.write(chunk)
@@ -428,21 +451,27 @@ class OneRouterAudioClient:
 
     # -- streamed responses: retried until the status arrives, then read as they come
 
-    def _check_status(self, response: httpx.Response, attempt: int) -> None:
-        if response.is_error:
+    def _check_status(
+        self, response: httpx.Response, attempt: int, speech: _SpeechOutput | None = None
+    ) -> None:
+        wrong_type = _wrong_type(response, speech)
+        if response.is_error or wrong_type is not None:
             try:
                 response.read()
             finally:
                 response.close()
-            self._raise_for_status(response, attempt)
+            self._raise_for_status(response, attempt, wrong_type)
 
-    async def _acheck_status(self, response: httpx.Response, attempt: int) -> None:
-        if response.is_error:
+    async def _acheck_status(
+        self, response: httpx.Response, attempt: int, speech: _SpeechOutput | None = None
+    ) -> None:
+        wrong_type = _wrong_type(response, speech)
+        if response.is_error or wrong_type is not None:
             try:
                 await response.aread()
             finally:
                 await response.aclose()
-            self._raise_for_status(response, attempt)
+            self._raise_for_status(response, attempt, wrong_type)
 
     @contextlib.contextmanager
     def _open_stream(self, build: RequestFactory) -> Iterator[tuple[httpx.Response, int]]:

@@ -27,6 +27,7 @@ __all__ = [
     "OneRouterTimeoutError",
     "redact",
     "status_error",
+    "unexpected_type_error",
 ]
 
 
@@ -203,4 +204,23 @@ def status_error(
         param=error.get("param"),
         retry_after=retry_after,
         attempts=attempts,
+    )
+
+
+def unexpected_type_error(
+    response: httpx.Response, *, expected: str, secret: str | None = None
+) -> OneRouterResponseError:
+    """Build the error for a 2xx body of the wrong kind (its body must already be read).
+
+    A captive portal's page or an error body sent with status 200 would otherwise be saved
+    as audio; the provider's message is kept when the body is an OpenAI error.
+    """
+    content_type = response.headers.get("content-type", "")
+    said = _provider_error(response).get("message")
+    quoted = f" It said: {redact(str(said), secret)}" if said else ""
+    return OneRouterResponseError(
+        f"The server answered {content_type!r} instead of {expected}.{quoted} Check that "
+        "`base_url` points at an OpenAI-compatible audio API and nothing (a proxy or a "
+        "sign-in page) answers in its place.",
+        request_id=response.headers.get("x-request-id"),
     )

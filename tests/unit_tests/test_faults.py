@@ -443,3 +443,72 @@ def test_speech_events_still_decode_in_order() -> None:
     body = events + b'data: {"type": "speech.audio.done"}\n\ndata: [DONE]\n\n'
     script, waits = Script([httpx.Response(200, content=body)]), Waits()
     assert mock_client(script, waits).speech(TEXT, stream_format="sse") == AUDIO
+
+
+# -- a 200 that is not audio: a captive portal, a proxy page, an error body with status 200
+
+NOT_AUDIO = {
+    "captive-portal-html": (
+        httpx.Response(200, text="<html>Sign in to the Wi-Fi</html>",
+                       headers={"content-type": "text/html; charset=utf-8"}),
+        "'text/html; charset=utf-8'",
+    ),
+    "json-error-with-200": (
+        httpx.Response(200, json={"error": {"message": "quota exhausted for this month"}}),
+        "quota exhausted for this month",
+    ),
+    "json-echoing-the-key": (
+        httpx.Response(200, json={"error": {"message": f"bad key {API_KEY}"}}),
+        "bad key [redacted]",
+    ),
+    "plain-text": (
+        httpx.Response(200, text="upstream busy", headers={"content-type": "text/plain"}),
+        "'text/plain'",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
+@modes
+@pytest.mark.parametrize("answer", NOT_AUDIO)
+async def test_speech_that_is_not_audio_is_refused(
+    answer: str, mode: str, to_file: bool, tmp_path: Path
+) -> None:
+    """Nothing is saved as audio: the error names what came back, and the disk is untouched."""
+    response, named = NOT_AUDIO[answer]
+    script = Script([response])
+    client = mock_client(script, Waits())
+    endpoint = "speech_to_file" if to_file else "speech"
+    with pytest.raises(OneRouterResponseError, match="instead of audio") as caught:
+        await call(client, endpoint, mode, tmp_path)
+    assert named in str(caught.value)
+    assert API_KEY not in str(caught.value)
+    assert len(script.requests) == 1
+    assert_nothing_written(tmp_path)
+
+
+@pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
+@modes
+async def test_speech_events_that_are_not_an_event_stream_are_refused(
+    mode: str, to_file: bool, tmp_path: Path
+) -> None:
+    """Asked for events, the server sent something else (raw audio, or a JSON error)."""
+    target = tmp_path / "speech.mp3" if to_file else None
+    for response, named in [
+        (httpx.Response(200, content=AUDIO, headers={"content-type": "audio/mpeg"}), "audio/mpeg"),
+        NOT_AUDIO["json-error-with-200"],
+    ]:
+        client = mock_client(Script([response]), Waits())
+        with pytest.raises(OneRouterResponseError, match="instead of an event stream") as caught:
+            await _speak_events(client, mode, target)
+        assert named in str(caught.value)
+        assert_nothing_written(tmp_path, keep=[])
+
+
+@modes
+async def test_speech_events_without_a_content_type_are_read(mode: str) -> None:
+    """Lenient on purpose: a server that omits the header still streams events."""
+    delta = b'data: {"type": "speech.audio.delta", "audio": "%s"}\n\n' % base64.b64encode(AUDIO)
+    for headers in [{}, {"content-type": "text/event-stream; charset=utf-8"}]:
+        client = mock_client(Script([httpx.Response(200, content=delta, headers=headers)]), Waits())
+        assert await _speak_events(client, mode, None) == AUDIO
