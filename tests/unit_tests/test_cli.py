@@ -152,6 +152,13 @@ def test_load_skips_bad_files_and_says_so(
 # -- bad input: refused before any request (no server at all)
 
 
+@pytest.fixture
+def no_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key, and a base URL nothing listens on: any request would fail with exit code 4."""
+    monkeypatch.setenv("ONEROUTER_API_KEY", KEY)
+    monkeypatch.setenv("ONEROUTER_BASE_URL", f"http://127.0.0.1:{unused_port()}/v1")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -174,15 +181,10 @@ def test_load_skips_bad_files_and_says_so(
         (["load", "{audio}/hello.mp3", "--max-concurrency", "0"], "use 1 or more"),
     ],
 )
+@pytest.mark.usefixtures("no_server")
 def test_bad_input_exits_2_with_one_line(
-    argv: list[str],
-    message: str,
-    audio_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    argv: list[str], message: str, audio_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("ONEROUTER_API_KEY", KEY)
-    monkeypatch.setenv("ONEROUTER_BASE_URL", f"http://127.0.0.1:{unused_port()}/v1")
     before = sorted(audio_dir.iterdir())
     assert main([arg.format(audio=audio_dir) for arg in argv]) == 2
     assert message in one_error_line(capsys)
@@ -211,16 +213,10 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         ("--glob", "talks**.mp3", "whole"),
     ],
 )
+@pytest.mark.usefixtures("no_server")
 def test_bad_option_values_are_usage_errors(
-    option: str,
-    value: str,
-    message: str,
-    audio_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    option: str, value: str, message: str, audio_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("ONEROUTER_API_KEY", KEY)
-    monkeypatch.setenv("ONEROUTER_BASE_URL", f"http://127.0.0.1:{unused_port()}/v1")
     with pytest.raises(SystemExit) as exit_info:
         main(["load", str(audio_dir), f"{option}={value}"])
     assert exit_info.value.code == 2
