@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pydantic
 
 from langchain_onerouter_audio._sse import SseEvents
@@ -69,26 +71,42 @@ class TranscriptStream:
         self._request_id = request_id
         self._events = SseEvents("transcript")
         self._body = bytearray()
+        self._done = False
 
     def feed(self, chunk: bytes) -> list[TranscriptionStreamEvent]:
         """Events completed by ``chunk`` (event types this package does not know are skipped)."""
         if not self._streamed:
             self._body += chunk
             return []
-        payloads = self._events.feed(chunk)
+        return self._typed(self._events.feed(chunk))
+
+    def _typed(self, payloads: list[dict[str, Any]]) -> list[TranscriptionStreamEvent]:
         try:
-            return [
+            events = [
                 _STREAM_EVENT.validate_python(payload)
                 for payload in payloads
                 if payload.get("type") in _STREAM_EVENT_TYPES
             ]
         except pydantic.ValidationError as error:
             raise _unreadable("transcript event", error, self._request_id) from None
+        self._done = self._done or any(isinstance(e, TranscriptTextDone) for e in events)
+        return events
 
     def finish(self) -> list[TranscriptionStreamEvent]:
-        """The single event of a non-streamed answer, once its body is complete."""
+        """Once the body has ended: the last event, which must be ``transcript.text.done``.
+
+        A stream that stops before that event was cut short: its text is incomplete. A
+        non-streamed answer becomes its single done event here.
+        """
         if self._streamed:
-            return []
+            events = self._typed(self._events.flush())
+            if not self._done:
+                raise OneRouterResponseError(
+                    "The transcript stream ended without its transcript.text.done event, so "
+                    "it was cut short and the text is incomplete. Try again.",
+                    request_id=self._request_id,
+                )
+            return events
         result = parse_transcript("json", bytes(self._body), request_id=self._request_id)
         assert isinstance(result, Transcription)
         return [TranscriptTextDone(text=result.text, logprobs=result.logprobs, usage=result.usage)]

@@ -25,6 +25,12 @@ class SseEvents:
         *events, self._pending = self._pending.split(b"\n\n")
         return [payload for event in events if (payload := _payload(event, self._kind)) is not None]
 
+    def flush(self) -> list[dict[str, Any]]:
+        """At the end of the stream: the payload of a last event that lacked its blank line."""
+        rest, self._pending = self._pending, b""
+        payload = _payload(rest, self._kind)
+        return [] if payload is None else [payload]
+
 
 def _payload(event: bytes, kind: str) -> dict[str, Any] | None:
     """The JSON object of one event (its ``data:`` lines joined), or None for no data."""
@@ -63,10 +69,17 @@ class SseAudioWriter:
 
     def write(self, chunk: bytes) -> int:
         """Decode every complete event in the buffer; keep the rest for the next chunk."""
-        for payload in self._events.feed(chunk):
+        self._write_audio(self._events.feed(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Once the body has ended: decode a last event sent without its blank line."""
+        self._write_audio(self._events.flush())
+
+    def _write_audio(self, payloads: list[dict[str, Any]]) -> None:
+        for payload in payloads:
             if payload.get("type") == "speech.audio.delta":
                 self.out.write(_audio(payload))
-        return len(chunk)
 
 
 def _audio(payload: dict[str, Any]) -> bytes:

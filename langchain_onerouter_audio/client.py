@@ -174,11 +174,15 @@ def _sink(speech: _SpeechOutput | None) -> Iterator[Any]:
     """Collect a response body; audio must not be empty, and a file appears only when whole."""
     if speech is None or speech.target is None:
         buffer = io.BytesIO()
-        yield SseAudioWriter(buffer) if speech and speech.sse else buffer
+        out: BinaryIO | SseAudioWriter = SseAudioWriter(buffer) if speech and speech.sse else buffer
+        yield out
+        out.flush()  # the body ended: an event stream may hold a last, unterminated event
         _require_audio(speech, buffer)
         return
     with atomic_output(speech.target, overwrite=speech.overwrite) as handle:
-        yield SseAudioWriter(handle) if speech.sse else handle
+        out = SseAudioWriter(handle) if speech.sse else handle
+        yield out
+        out.flush()
         _require_audio(speech, handle)
 
 
@@ -664,7 +668,8 @@ class OneRouterAudioClient:
 
         The last event is a :class:`TranscriptTextDone` with the whole text. A model that does
         not stream (whisper-1) answers at once, as that single event. Failures before the first
-        byte are retried; a stream broken midway raises :class:`OneRouterConnectionError`.
+        byte are retried; a stream broken midway raises :class:`OneRouterConnectionError`, and
+        one that ends without the done event raises :class:`OneRouterResponseError`.
         """
         build = self._stream_request(file, options)
         with (

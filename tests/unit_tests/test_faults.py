@@ -512,3 +512,19 @@ async def test_speech_events_without_a_content_type_are_read(mode: str) -> None:
     for headers in [{}, {"content-type": "text/event-stream; charset=utf-8"}]:
         client = mock_client(Script([httpx.Response(200, content=delta, headers=headers)]), Waits())
         assert await _speak_events(client, mode, None) == AUDIO
+
+
+@pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
+@modes
+async def test_the_last_speech_event_without_its_blank_line_is_kept(
+    mode: str, to_file: bool, tmp_path: Path
+) -> None:
+    """A server that ends the stream right after the last delta loses no audio."""
+    body = b"".join(
+        b'data: {"type": "speech.audio.delta", "audio": "%s"}\n\n' % base64.b64encode(part)
+        for part in (AUDIO[:10], AUDIO[10:])
+    ).rstrip(b"\n")
+    client = mock_client(Script([httpx.Response(200, content=body)]), Waits())
+    target = tmp_path / "speech.mp3" if to_file else None
+    result = await _speak_events(client, mode, target)
+    assert (target.read_bytes() if target else result) == AUDIO

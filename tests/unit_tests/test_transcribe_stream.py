@@ -11,6 +11,7 @@ import pytest
 
 from langchain_onerouter_audio import OneRouterAudioClient
 from langchain_onerouter_audio._responses import TranscriptStream
+from langchain_onerouter_audio._sse import SseEvents
 from langchain_onerouter_audio.errors import (
     OneRouterAuthenticationError,
     OneRouterConnectionError,
@@ -161,3 +162,33 @@ def test_a_malformed_event_names_the_request() -> None:
     with pytest.raises(OneRouterResponseError, match="transcript event") as caught:
         stream.feed(b'data: {"type": "transcript.text.delta"}\n\n')
     assert caught.value.request_id == "req_9"
+
+
+# -- the end of the stream: a last event without its blank line, or no done event at all
+
+
+def test_the_splitter_flushes_a_last_event_without_its_blank_line() -> None:
+    events = SseEvents("transcript")
+    assert events.feed(b'data: {"n": 1}\r\n\r\ndata: {"n": 2}\r\n') == [{"n": 1}]
+    assert events.flush() == [{"n": 2}]
+    assert events.flush() == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_done_event_without_its_blank_line_is_delivered(clip: Path, mode: str) -> None:
+    body = sse(EVENTS).rstrip(b"\n")
+    script = Script([httpx.Response(200, content=body,
+                                    headers={"content-type": "text/event-stream"})])  # fmt: skip
+    events = collect(mock_client(script, Waits()), clip, mode)
+    assert events[-1] == TranscriptTextDone.model_validate(EVENTS[-1])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_stream_that_ends_without_a_done_event_was_cut_short(clip: Path, mode: str) -> None:
+    body = sse(EVENTS[:2])
+    script = Script([httpx.Response(200, content=body,
+                                    headers={"content-type": "text/event-stream",
+                                             "x-request-id": "req_cut"})])  # fmt: skip
+    with pytest.raises(OneRouterResponseError, match="cut short") as caught:
+        collect(mock_client(script, Waits()), clip, mode)
+    assert caught.value.request_id == "req_cut"
