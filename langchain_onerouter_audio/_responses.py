@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pydantic
+from pydantic import SecretStr
 
 from langchain_onerouter_audio._sse import SseEvents
 from langchain_onerouter_audio.errors import OneRouterResponseError
@@ -66,10 +67,12 @@ class TranscriptStream:
     single ``transcript.text.done`` event, so callers handle one shape either way.
     """
 
-    def __init__(self, content_type: str, request_id: str | None) -> None:
+    def __init__(
+        self, content_type: str, request_id: str | None, *, secret: SecretStr | None = None
+    ) -> None:
         self._streamed = content_type.startswith("text/event-stream")
         self._request_id = request_id
-        self._events = SseEvents("transcript")
+        self._events = SseEvents("transcript", secret=secret)  # masks the key in error events
         self._body = bytearray()
         self._done = False
 

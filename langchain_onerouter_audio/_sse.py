@@ -6,16 +6,22 @@ import base64
 import json
 from typing import Any, BinaryIO
 
-from langchain_onerouter_audio.errors import OneRouterResponseError
+from pydantic import SecretStr
+
+from langchain_onerouter_audio.errors import OneRouterResponseError, redact
 
 __all__ = ["SseAudioWriter", "SseEvents"]
 
 
 class SseEvents:
-    """Splits bytes, as they arrive, into the JSON payloads of complete events."""
+    """Splits bytes, as they arrive, into the JSON payloads of complete events.
 
-    def __init__(self, kind: str) -> None:
+    ``secret`` (the API key) is masked in error events, which a server may echo it in.
+    """
+
+    def __init__(self, kind: str, *, secret: SecretStr | None = None) -> None:
         self._kind = kind  # names the stream in error messages, e.g. "speech"
+        self._secret = secret
         self._pending = b""
 
     def feed(self, chunk: bytes) -> list[dict[str, Any]]:
@@ -23,13 +29,24 @@ class SseEvents:
         # Normalise after joining, so a CRLF split across two chunks is still seen.
         self._pending = (self._pending + chunk).replace(b"\r\n", b"\n")
         *events, self._pending = self._pending.split(b"\n\n")
-        return [payload for event in events if (payload := _payload(event, self._kind)) is not None]
+        return [payload for event in events if (payload := self._payload(event)) is not None]
 
     def flush(self) -> list[dict[str, Any]]:
         """At the end of the stream: the payload of a last event that lacked its blank line."""
         rest, self._pending = self._pending, b""
-        payload = _payload(rest, self._kind)
+        payload = self._payload(rest)
         return [] if payload is None else [payload]
+
+    def _payload(self, event: bytes) -> dict[str, Any] | None:
+        payload = _payload(event, self._kind)
+        if payload is not None and payload.get("type") == "error":
+            error = payload.get("error")
+            message = error.get("message") if isinstance(error, dict) else None
+            text = redact(
+                str(message or payload), self._secret.get_secret_value() if self._secret else None
+            )
+            raise OneRouterResponseError(f"The server reported an error mid-stream: {text}")
+        return payload
 
 
 def _payload(event: bytes, kind: str) -> dict[str, Any] | None:
@@ -48,24 +65,15 @@ def _payload(event: bytes, kind: str) -> dict[str, Any] | None:
             f"A {kind} event from the server could not be read as a JSON object. The server "
             "may not support streaming; try without it."
         )
-    if payload.get("type") == "error":
-        message = (
-            payload.get("error", {}).get("message")
-            if isinstance(payload.get("error"), dict)
-            else None
-        )
-        raise OneRouterResponseError(
-            f"The server reported an error mid-stream: {message or payload}"
-        )
     return payload
 
 
 class SseAudioWriter:
     """Accepts SSE bytes as they arrive and writes the decoded audio to ``out``."""
 
-    def __init__(self, out: BinaryIO) -> None:
+    def __init__(self, out: BinaryIO, *, secret: SecretStr | None = None) -> None:
         self.out = out
-        self._events = SseEvents("speech")
+        self._events = SseEvents("speech", secret=secret)
 
     def write(self, chunk: bytes) -> int:
         """Decode every complete event in the buffer; keep the rest for the next chunk."""

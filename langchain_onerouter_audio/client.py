@@ -170,17 +170,22 @@ class _SpeechOutput:
 
 
 @contextlib.contextmanager
-def _sink(speech: _SpeechOutput | None) -> Iterator[Any]:
-    """Collect a response body; audio must not be empty, and a file appears only when whole."""
+def _sink(speech: _SpeechOutput | None, secret: SecretStr) -> Iterator[Any]:
+    """Collect a response body; audio must not be empty, and a file appears only when whole.
+
+    ``secret`` is masked in an error event of a speech event stream.
+    """
     if speech is None or speech.target is None:
         buffer = io.BytesIO()
-        out: BinaryIO | SseAudioWriter = SseAudioWriter(buffer) if speech and speech.sse else buffer
+        out: BinaryIO | SseAudioWriter = (
+            SseAudioWriter(buffer, secret=secret) if speech and speech.sse else buffer
+        )
         yield out
         out.flush()  # the body ended: an event stream may hold a last, unterminated event
         _require_audio(speech, buffer)
         return
     with atomic_output(speech.target, overwrite=speech.overwrite) as handle:
-        out = SseAudioWriter(handle) if speech.sse else handle
+        out = SseAudioWriter(handle, secret=secret) if speech.sse else handle
         yield out
         out.flush()
         _require_audio(speech, handle)
@@ -422,7 +427,7 @@ class OneRouterAudioClient:
                     response = client.send(request, stream=True)
                     try:
                         self._check_status(response, number, speech)
-                        with _sink(speech) as out:
+                        with _sink(speech, self.api_key) as out:
                             for chunk in response.iter_bytes():
                                 out.write(chunk)
                         return decode(_value(out), response.headers.get("x-request-id"))
@@ -445,7 +450,7 @@ class OneRouterAudioClient:
                     response = await client.send(request, stream=True)
                     try:
                         await self._acheck_status(response, number, speech)
-                        with _sink(speech) as out:
+                        with _sink(speech, self.api_key) as out:
                             async for chunk in response.aiter_bytes():
                                 out.write(chunk)
                         return decode(_value(out), response.headers.get("x-request-id"))
@@ -661,6 +666,13 @@ class OneRouterAudioClient:
         fields = [*transcription_fields("json", **options), ("stream", "true")]
         return self._transcript_request("/audio/transcriptions", file, fields)
 
+    def _transcript_stream(self, response: httpx.Response) -> TranscriptStream:
+        return TranscriptStream(
+            response.headers.get("content-type", ""),
+            response.headers.get("x-request-id"),
+            secret=self.api_key,
+        )
+
     def transcribe_stream(
         self, file: AudioInput, **options: Unpack[TranscriptionOptions]
     ) -> Iterator[TranscriptionStreamEvent]:
@@ -676,9 +688,7 @@ class OneRouterAudioClient:
             self._open_stream(build) as (response, number),
             _transport_errors(number, self.api_key),
         ):
-            stream = TranscriptStream(
-                response.headers.get("content-type", ""), response.headers.get("x-request-id")
-            )
+            stream = self._transcript_stream(response)
             for chunk in response.iter_bytes():
                 yield from stream.feed(chunk)
             yield from stream.finish()
@@ -690,10 +700,7 @@ class OneRouterAudioClient:
         build = self._stream_request(file, options)
         async with self._aopen_stream(build) as (response, number):
             with _transport_errors(number, self.api_key):
-                stream = TranscriptStream(
-                    response.headers.get("content-type", ""),
-                    response.headers.get("x-request-id"),
-                )
+                stream = self._transcript_stream(response)
                 async for chunk in response.aiter_bytes():
                     for event in stream.feed(chunk):
                         yield event

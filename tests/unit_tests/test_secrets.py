@@ -21,6 +21,8 @@ from langchain_onerouter_audio import (
     OneRouterTranslationTool,
 )
 from langchain_onerouter_audio.errors import OneRouterError, OneRouterInputError
+from tests._calls import call as call_either
+from tests._calls import collect_stream
 from tests.conftest import CASSETTES, REPLAY_KEY
 from tests.unit_tests._mock_api import (
     API_KEY,
@@ -347,3 +349,32 @@ async def test_a_short_key_is_masked_too(key: str, mode: str, tmp_path: Path) ->
         await call(client, "speech", mode, tmp_path)
     assert "Incorrect API key provided: [redacted]." in str(caught.value)
     assert key not in str(caught.value)
+
+
+def _error_event(message: str) -> bytes:
+    return b'data: {"type": "error", "error": {"message": "%s"}}\n\n' % message.encode()
+
+
+def _stream_call(client: OneRouterAudioClient, what: str, mode: str, workdir: Path) -> Any:
+    """Ask for ``what`` as server-sent events, sync or async."""
+    if what == "transcribe_stream":
+        (workdir / "clip.mp3").write_bytes(AUDIO)
+        return collect_stream(client, what, mode, workdir / "clip.mp3")
+    args = (workdir / "speech.mp3", "hi") if what == "speech_to_file" else ("hi",)
+    return call_either(client, what, mode, *args, stream_format="sse")
+
+
+@pytest.mark.parametrize("what", ["speech", "speech_to_file", "transcribe_stream"])
+@pytest.mark.parametrize("mode", MODES)
+def test_an_error_event_mid_stream_is_redacted(what: str, mode: str, tmp_path: Path) -> None:
+    """A server that reports an error mid-stream may echo the key in it."""
+    answer = httpx.Response(
+        200, content=_error_event(ECHO), headers={"content-type": "text/event-stream"}
+    )
+    client = mock_client(Script([answer]), Waits())
+    with pytest.raises(OneRouterError, match="mid-stream") as caught:
+        _stream_call(client, what, mode, tmp_path)
+    assert "Incorrect API key provided: [redacted]." in str(caught.value)
+    assert_clean(repr(caught.value) + repr(vars(caught.value)))
+    # The traceback's messages are clean; its frames' locals still hold the raw event bytes.
+    assert_clean("".join(traceback.format_exception(caught.value)))
