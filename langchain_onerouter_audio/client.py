@@ -1,8 +1,8 @@
 """OneRouterAudioClient: one typed request per call, sync and async.
 
-Each client owns one ``httpx.Client`` and one ``httpx.AsyncClient`` (created on first use),
-reused for every call so connections are pooled. Uploads stream from disk, downloads stream
-to disk, and every failure surfaces as a typed :class:`OneRouterError`.
+Each client owns one ``httpx.Client`` and, per event loop, one ``httpx.AsyncClient`` (created
+on first use), reused for every call so connections are pooled. Uploads stream from disk,
+downloads stream to disk, and every failure surfaces as a typed :class:`OneRouterError`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -245,11 +245,70 @@ class _CoalescedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
             yield chunk
 
 
+async def _closed_with_loop(
+    pool: httpx.AsyncClient, loop: asyncio.AbstractEventLoop
+) -> AsyncGenerator[None, None]:
+    """Parked at its ``yield`` until closed, then closes ``pool`` on ``loop``.
+
+    An async generator, so that ``loop.shutdown_asyncgens()`` (which ``asyncio.run`` calls as
+    the loop ends) closes the pool while its loop can still close its sockets.
+    """
+    try:
+        yield
+    finally:
+        if not loop.is_closed():  # else its sockets can no longer be closed cleanly
+            await pool.aclose()
+
+
+def _started(keeper: AsyncGenerator[None, None]) -> AsyncGenerator[None, None]:
+    """Run ``keeper`` to its ``yield``: that registers it with the running loop."""
+    with contextlib.suppress(StopIteration):
+        keeper.asend(None).send(None)
+    return keeper
+
+
+# An owned async pool once forgotten: the generator that closes it, and the pool's loop.
+_TakenPool = tuple[AsyncGenerator[None, None], asyncio.AbstractEventLoop]
+
+
+def _close_on_its_loop(taken: _TakenPool | None) -> None:
+    """Close a forgotten async pool on its own loop: now if that loop is idle, else soon."""
+    if taken is None:
+        return
+    keeper, loop = taken
+    if loop.is_closed():  # closed as the loop ended, or it never will be: end quietly
+        with contextlib.suppress(StopIteration, RuntimeError):
+            keeper.aclose().send(None)
+    elif loop.is_running() or _loop_running_here():
+        loop.call_soon_threadsafe(loop.create_task, keeper.aclose())
+    else:
+        loop.run_until_complete(keeper.aclose())
+
+
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class OneRouterAudioClient:
     """Typed client for OneRouter's Universal Audio API (any OpenAI-compatible audio API).
 
     Settings come from arguments first, then ``ONEROUTER_API_KEY`` and ``ONEROUTER_BASE_URL``.
     Use it as a context manager (``with`` / ``async with``), or call ``close`` / ``aclose``.
+
+    Connection pools the client made itself (never ones passed in) are closed:
+
+    - the sync pool by ``close()``, ``with``, ``aclose()`` and ``async with``;
+    - an event loop's async pool when that loop shuts down its async generators, as
+      ``asyncio.run`` does at its end, so repeated ``asyncio.run`` calls hold no sockets;
+    - the current async pool by ``aclose()`` / ``async with`` on its loop, and by ``close()``
+      / ``with``: at once if its loop is idle, else by a task scheduled on that loop.
+
+    A loop closed without shutting down its async generators leaves its pool's sockets to the
+    garbage collector.
     """
 
     def __init__(
@@ -278,6 +337,7 @@ class OneRouterAudioClient:
         self._owns_sync = http_client is None
         self._owns_async = http_async_client is None
         self._async_loop: asyncio.AbstractEventLoop | None = None
+        self._async_keeper: AsyncGenerator[None, None] | None = None  # closes the owned pool
         self._lock = threading.Lock()
 
     @property
@@ -309,34 +369,44 @@ class OneRouterAudioClient:
     def _async_client(self) -> httpx.AsyncClient:
         # An AsyncClient's pool belongs to the loop it ran on; a new loop needs a new client.
         loop = asyncio.get_running_loop()
+        previous = None
         with self._lock:
             if self._http_async_client is None or (
                 self._owns_async and self._async_loop is not loop
             ):
-                self._http_async_client = httpx.AsyncClient(timeout=self.timeout)
-                self._async_loop = loop
-            return self._http_async_client
+                previous = self._take_async_pool()
+                pool = httpx.AsyncClient(timeout=self.timeout)
+                self._async_keeper = _started(_closed_with_loop(pool, loop))
+                self._http_async_client, self._async_loop = pool, loop
+            current = self._http_async_client
+        _close_on_its_loop(previous)
+        return current
+
+    def _take_async_pool(self) -> _TakenPool | None:
+        """Forget the owned async pool; return what closes it, and its loop."""
+        keeper, loop = self._async_keeper, self._async_loop
+        self._async_keeper = self._async_loop = None
+        if self._owns_async:
+            self._http_async_client = None
+        return None if keeper is None or loop is None else (keeper, loop)
 
     def close(self) -> None:
-        """Close the sync connection pool (a client passed in by the caller stays open)."""
+        """Close the connection pools this client made (see the class docstring for when)."""
         if self._http_client is not None and self._owns_sync:
             self._http_client.close()
             self._http_client = None
+        with self._lock:
+            taken = self._take_async_pool()
+        _close_on_its_loop(taken)
 
     async def aclose(self) -> None:
-        """Close both connection pools (clients passed in by the caller stay open).
-
-        A pool opened in an event loop that has since finished is marked closed, but its open
-        sockets cannot be closed from another loop ("Event loop is closed"); they are released
-        when the pool is garbage collected.
-        """
-        if self._http_async_client is not None and self._owns_async:
-            pool, self._http_async_client = self._http_async_client, None
-            try:
-                await pool.aclose()
-            except RuntimeError:
-                if self._async_loop is asyncio.get_running_loop():
-                    raise
+        """Close the pools this client made; the async pool of this loop is awaited."""
+        with self._lock:
+            taken = (
+                self._take_async_pool() if self._async_loop is asyncio.get_running_loop() else None
+            )
+        if taken is not None:
+            await taken[0].aclose()
         self.close()
 
     def __enter__(self) -> Self:

@@ -7,8 +7,11 @@ process's open files and sockets, so a leak shows up as a number, not a guess.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -134,19 +137,91 @@ async def test_async_tools_at_concurrency_keep_a_bounded_pool(
     assert await asyncio.to_thread(server.wait_closed) == 0
 
 
+# -- event loops come and go: each one's pool is released, without waiting for the collector
+
+
+@contextlib.contextmanager
+def _no_collector() -> Iterator[list[warnings.WarningMessage]]:
+    """Keep the garbage collector from releasing leaked sockets; record ResourceWarnings."""
+    gc.collect()
+    gc.disable()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ResourceWarning)
+            yield caught
+            gc.collect()  # anything still unclosed warns now
+    finally:
+        gc.enable()
+
+
+def _fds_once_settled(expected: int, timeout: float = 2.0) -> int:
+    """Open fds once the server thread has closed its ends too (it counts a connection
+    closed just before it closes its socket), or the count at the deadline."""
+    deadline = time.monotonic() + timeout
+    while (count := open_fds()) != expected and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return count
+
+
 def test_aclose_after_the_event_loop_changed(server: LocalServer) -> None:
     """Each ``asyncio.run`` gets its own pool; closing from a later loop does not raise."""
     client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
-    for _ in range(3):
-        assert asyncio.run(client.aspeech("hi")) == AUDIO
-    last_pool = client._http_async_client
-    asyncio.run(client.aclose())
-    assert client._http_async_client is None
-    assert last_pool is not None
-    assert last_pool.is_closed
-    with warnings.catch_warnings():
-        # Pools of finished loops cannot be closed from another loop; collecting them
-        # releases their sockets (with a ResourceWarning, which is what this reaps).
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
-    assert server.wait_closed() == 0
+    with _no_collector() as caught:
+        for _ in range(3):
+            assert asyncio.run(client.aspeech("hi")) == AUDIO
+        last_pool = client._http_async_client
+        asyncio.run(client.aclose())
+        assert client._http_async_client is None
+        assert last_pool is not None
+        assert last_pool.is_closed
+        assert server.wait_closed() == 0  # each loop closed its pool as it ended
+    assert [str(w.message) for w in caught] == []
+
+
+def test_asyncio_run_cycles_release_their_sockets(server: LocalServer) -> None:
+    client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
+    before = open_fds()
+    fds = []
+    with _no_collector() as caught:
+        for _ in range(20):
+            assert asyncio.run(client.aspeech("hi")) == AUDIO
+            assert server.wait_closed() == 0
+            fds.append(_fds_once_settled(before))
+        client.close()
+    assert fds == [before] * 20
+    assert server.opened == 20
+    assert [str(w.message) for w in caught] == []
+
+
+def test_close_releases_the_pool_of_an_idle_loop(server: LocalServer) -> None:
+    """A loop that is not running (between run_until_complete calls) closes its pool."""
+    before = open_fds()
+    loop = asyncio.new_event_loop()
+    with _no_collector() as caught:
+        with OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url) as client:
+            assert loop.run_until_complete(client.aspeech("hi")) == AUDIO
+            client.speech("hi")
+            pool = client._http_async_client
+            assert server.open == 2
+        assert pool is not None
+        assert pool.is_closed
+        assert server.wait_closed() == 0
+        loop.close()
+    assert _fds_once_settled(before) == before
+    assert [str(w.message) for w in caught] == []
+
+
+async def test_close_inside_a_running_loop_closes_its_pool_on_that_loop(
+    server: LocalServer,
+) -> None:
+    """``with`` in async code: the pool cannot be awaited there, so its loop closes it next."""
+    with OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url) as client:
+        await client.aspeech("hi")
+        pool = client._http_async_client
+    assert pool is not None
+    for _ in range(100):
+        if pool.is_closed:
+            break
+        await asyncio.sleep(0)
+    assert pool.is_closed
+    assert await asyncio.to_thread(server.wait_closed) == 0
