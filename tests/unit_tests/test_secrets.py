@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -313,6 +315,14 @@ async def test_configuration_errors_are_not_retried(
     assert type(error).__name__ in str(caught.value)
 
 
+def _seen_and_closed(server: LocalServer, timeout: float = 2.0) -> int:
+    """Wait for the server to see a connection (made before the header was refused) end."""
+    deadline = time.monotonic() + timeout
+    while not server.opened and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return server.wait_closed(timeout)
+
+
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_malformed_default_header_is_a_configuration_error(
     mode: str, tmp_path: Path
@@ -328,6 +338,8 @@ async def test_a_malformed_default_header_is_a_configuration_error(
         async with client:
             with pytest.raises(OneRouterInputError, match="LocalProtocolError") as caught:
                 await call(client, "speech", mode, tmp_path)
+        assert await asyncio.to_thread(_seen_and_closed, server) == 0
+    assert server.opened == 1
     assert server.requests == []
     assert_clean(str(caught.value))
 
