@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import secrets
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -150,7 +151,21 @@ def _rename_no_clobber(temp_name: str, target: Path) -> None:
 
 
 def _temp_beside(target: Path) -> tuple[int, str]:
-    return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    """Create a new temporary file beside ``target``; return its descriptor and name.
+
+    Not ``mkstemp``, whose files are 0600 whatever the umask: created with 0666, the kernel
+    applies the umask (and any default ACL) as for every file the user writes, so the audio
+    looks like any other. Reading the umask instead would mean setting it, which is not
+    safe while other threads create files.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(tempfile.TMP_MAX):
+        name = os.path.join(target.parent, f".{target.name}.{secrets.token_hex(4)}.part")
+        try:
+            return os.open(name, flags, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"No free temporary name beside {str(target)!r}.")
 
 
 @contextlib.contextmanager

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -217,6 +218,31 @@ def test_atomic_output_never_clobbers_a_file_that_appears_meanwhile(tmp_path: Pa
         _write_then(target, lambda: target.write_bytes(b"theirs"))
     assert target.read_bytes() == b"theirs"
     assert _leftovers(tmp_path) == []
+
+
+@pytest.fixture(params=[0o022, 0o077, 0o002], ids=["022", "077", "002"])
+def umask(request: pytest.FixtureRequest) -> Iterator[int]:
+    previous = os.umask(request.param)
+    try:
+        yield request.param
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.parametrize("overwrite", [False, True], ids=["new-file", "overwrite"])
+def test_atomic_output_has_the_mode_any_new_file_gets(
+    tmp_path: Path, umask: int, overwrite: bool
+) -> None:
+    """Not mkstemp's 0600: the umask decides, as for any file the user writes."""
+    target = tmp_path / "out.mp3"
+    if overwrite:
+        target.write_bytes(b"old")
+    with atomic_output(target, overwrite=overwrite) as handle:
+        handle.write(b"abc")
+    plain = tmp_path / "plain.mp3"
+    plain.write_bytes(b"abc")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
 
 
 # -- UploadFile

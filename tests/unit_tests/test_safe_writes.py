@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import inspect
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -290,3 +291,13 @@ async def test_tool_disk_full_leaves_output_dir_empty(
     with pytest.raises(OSError, match="No space left"):
         await _run_tool(tool, mode, {"text": "hi"})
     assert names(out) == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_downloaded_audio_gets_the_mode_the_umask_gives(mode: str, out: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        target = await speak_to(mock_client(Script([ok_response]), Waits()), mode, out / "a.mp3")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
