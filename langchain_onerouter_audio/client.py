@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import importlib.metadata
 import io
 import logging
 import os
@@ -69,7 +71,6 @@ __all__ = ["DEFAULT_TIMEOUT", "OneRouterAudioClient", "SpeechOptions"]
 logger = logging.getLogger("langchain_onerouter_audio")
 
 DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
-_VERSION = "0.1.0"
 _HEADER_TOKEN = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces
 
 RequestFactory = Callable[
@@ -124,6 +125,16 @@ def _transport_errors(attempt: int, secret: SecretStr) -> Iterator[None]:
 def _cause(error: Exception, redacted: str) -> Exception | None:
     """Chain ``error`` unless its own message holds the key (then the chain would show it)."""
     return error if redacted == str(error) else None
+
+
+@functools.cache
+def _user_agent() -> str:
+    """Name the version as installed: pyproject is its one source, not a copy here."""
+    try:
+        version = importlib.metadata.version("langchain-onerouter-audio")
+    except importlib.metadata.PackageNotFoundError:  # imported from a source tree
+        version = "unknown"
+    return f"langchain-onerouter-audio/{version}"
 
 
 def _checked_key(key: str | SecretStr | None) -> SecretStr:
@@ -357,7 +368,7 @@ class OneRouterAudioClient:
         return {
             **self._default_headers,
             "Authorization": f"Bearer {self.api_key.get_secret_value()}",
-            "User-Agent": f"langchain-onerouter-audio/{_VERSION}",
+            "User-Agent": _user_agent(),
         }
 
     def _sync_client(self) -> httpx.Client:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import email.utils
+import importlib.metadata
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,9 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+import langchain_onerouter_audio
 from langchain_onerouter_audio import OneRouterAudioClient
+from langchain_onerouter_audio import client as client_module
 from langchain_onerouter_audio._retry import RetryPolicy
 from langchain_onerouter_audio.client import DEFAULT_TIMEOUT
 from langchain_onerouter_audio.errors import (
@@ -153,6 +156,44 @@ def test_speech_request_and_bytes(api: Api, client: OneRouterAudioClient, mode: 
         "response_format": "wav",
         "speed": 1.25,
     }
+
+
+@pytest.fixture
+def fresh_user_agent() -> Iterator[None]:
+    client_module._user_agent.cache_clear()
+    yield
+    client_module._user_agent.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("installed", "sent"),
+    [("7.7.7", "langchain-onerouter-audio/7.7.7"), (None, "langchain-onerouter-audio/unknown")],
+    ids=["installed", "source-tree"],
+)
+def test_user_agent_names_the_installed_version(
+    api: Api,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_user_agent: None,
+    installed: str | None,
+    sent: str,
+) -> None:
+    """One source for the version: the installed distribution's metadata (from pyproject)."""
+
+    def version(name: str) -> str:
+        assert name == "langchain-onerouter-audio"
+        if installed is None:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return installed
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    with api.client() as client:
+        client.speech("Hello.")
+    assert api.last.headers["user-agent"] == sent
+
+
+def test_the_package_version_is_the_installed_one() -> None:
+    installed = importlib.metadata.version("langchain-onerouter-audio")
+    assert langchain_onerouter_audio.__version__ == installed
 
 
 def test_default_headers_are_sent_but_cannot_replace_auth(api: Api) -> None:
