@@ -232,6 +232,10 @@ class _CoalescedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
     httpx yields every boundary, part header and form value as its own piece, and each piece
     costs a socket write; joining them sends a small upload in one write. The file is still
     read in 64 KiB chunks, so memory stays flat however large the upload is.
+
+    Async calls read those chunks on the event loop, without a thread: from the page cache a
+    chunk takes microseconds (a 25 MB upload, 400 chunks: 1.7 ms in all, 47 us at most), far
+    less than a thread hop. A slow or network disk blocks the loop for as long as a read takes.
     """
 
     _WRITE_BYTES = 64 * 1024
@@ -252,7 +256,7 @@ class _CoalescedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
             yield b"".join(pending)
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        for chunk in self:  # the multipart stream reads the file synchronously anyway
+        for chunk in self:  # reads the file on the loop, 64 KiB at a time (see above)
             yield chunk
 
 
