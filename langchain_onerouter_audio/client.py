@@ -600,7 +600,13 @@ class OneRouterAudioClient:
     # -- speech
 
     def speech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
-        """Synthesise ``text`` and return the audio bytes (mp3 unless ``response_format``)."""
+        """Synthesise ``text`` and return the audio bytes (mp3 unless ``response_format``).
+
+        A 2xx answer that is text or JSON, not audio (a sign-in page, an error body sent with
+        status 200), raises :class:`OneRouterResponseError`, as does an event stream
+        (``stream_format="sse"``) that comes with a content type other than
+        ``text/event-stream``; one without a content type is read as events.
+        """
         payload = speech_payload(text, **options)
         speech = _SpeechOutput(sse=payload.get("stream_format") == "sse")
         return self._send(self._json_request("/audio/speech", payload), _raw, speech)
