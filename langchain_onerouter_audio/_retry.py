@@ -22,7 +22,11 @@ from tenacity import (
     stop_after_attempt,
 )
 
-from langchain_onerouter_audio.errors import OneRouterAPIError, OneRouterConnectionError
+from langchain_onerouter_audio.errors import (
+    OneRouterAPIError,
+    OneRouterConnectionError,
+    OneRouterInputError,
+)
 
 __all__ = ["RETRYABLE_STATUSES", "RetryPolicy", "is_retryable", "parse_retry_after"]
 
@@ -74,8 +78,12 @@ class RetryPolicy:
     jitter: Callable[[], float] = field(default=random.random)
 
     def __post_init__(self) -> None:
-        if self.max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+        if isinstance(self.max_retries, bool) or not (
+            isinstance(self.max_retries, int) and self.max_retries >= 0
+        ):
+            raise OneRouterInputError(
+                f"`max_retries` is {self.max_retries!r}; use a whole number, 0 or more."
+            )
 
     def delay(self, attempt: int, error: BaseException | None) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""

@@ -13,6 +13,7 @@ import functools
 import importlib.metadata
 import io
 import logging
+import math
 import os
 import re
 import threading
@@ -308,6 +309,20 @@ def _loop_running_here() -> bool:
     return True
 
 
+def _checked_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+    """Refuse a timeout that is not a finite number of seconds above zero."""
+    if not isinstance(timeout, httpx.Timeout):
+        timeout = httpx.Timeout(timeout)
+    for name in ("connect", "read", "write", "pool"):
+        seconds = getattr(timeout, name)
+        if seconds is not None and not (0 < seconds < math.inf):
+            raise OneRouterInputError(
+                f"The {name} timeout is {seconds!r}; use a number of seconds above 0 (or None "
+                "for no limit)."
+            )
+    return timeout
+
+
 class OneRouterAudioClient:
     """Typed client for OneRouter's Universal Audio API (any OpenAI-compatible audio API).
 
@@ -331,7 +346,7 @@ class OneRouterAudioClient:
         *,
         api_key: str | SecretStr | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         max_upload_bytes: int = MAX_UPLOAD_BYTES,
         default_headers: Mapping[str, str] | None = None,
@@ -343,7 +358,7 @@ class OneRouterAudioClient:
             api_key if api_key is not None else os.environ.get("ONEROUTER_API_KEY")
         )
         self.base_url = _checked_base_url(base_url)
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.timeout = _checked_timeout(timeout)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self.max_upload_bytes = max_upload_bytes
         self._default_headers = dict(default_headers or {})

@@ -556,3 +556,24 @@ def test_speech_without_audio_is_a_response_error(tmp_path: Path, mode: str, sse
     with pytest.raises(OneRouterResponseError, match="without any audio"):
         call(client, "speech_to_file", mode, target, "Hello.", **options)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [-1, 0, float("nan"), float("inf"), httpx.Timeout(5.0, connect=-2.0)],
+)
+def test_a_timeout_that_is_not_a_positive_number_is_refused(
+    no_env: pytest.MonkeyPatch, timeout: Any
+) -> None:
+    with pytest.raises(OneRouterInputError, match="timeout"):
+        OneRouterAudioClient(api_key="sk-abc", timeout=timeout)
+
+
+def test_no_timeout_at_all_is_allowed(no_env: pytest.MonkeyPatch) -> None:
+    assert OneRouterAudioClient(api_key="sk-abc", timeout=None).timeout.read is None
+
+
+@pytest.mark.parametrize("retries", [-1, 1.5, True, "2"])
+def test_max_retries_must_be_a_whole_number(no_env: pytest.MonkeyPatch, retries: Any) -> None:
+    with pytest.raises(OneRouterInputError, match="max_retries"):
+        OneRouterAudioClient(api_key="sk-abc", max_retries=retries)
