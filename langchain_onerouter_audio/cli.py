@@ -309,16 +309,13 @@ def _retries(value: str) -> int:
 
 
 def _glob(value: str) -> str:
-    """A pattern each folder can match: relative, with ``**`` only as a whole path part."""
-    if not value or Path(value).is_absolute():
-        raise argparse.ArgumentTypeError(
-            f"expected a pattern relative to each folder, e.g. '*.mp3', got {value!r}"
-        )
-    if any("**" in part and part != "**" for part in Path(value).parts):
-        raise argparse.ArgumentTypeError(
-            f"'**' must be a whole path part, e.g. '**/*.mp3', got {value!r}"
-        )
-    return value
+    """A pattern each folder can match (the loader's own check, as a usage error)."""
+    from langchain_onerouter_audio.document_loaders import check_glob
+
+    try:
+        return check_glob(value)
+    except OneRouterInputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _common_options() -> argparse.ArgumentParser:

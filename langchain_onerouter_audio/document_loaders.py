@@ -25,7 +25,7 @@ from langchain_onerouter_audio.errors import (
 )
 from langchain_onerouter_audio.models import UPLOAD_FORMATS
 
-__all__ = ["LoadFailure", "OneRouterTranscriptLoader"]
+__all__ = ["LoadFailure", "OneRouterTranscriptLoader", "check_glob"]
 
 logger = logging.getLogger("langchain_onerouter_audio")
 
@@ -50,6 +50,19 @@ class LoadFailure:
 
 def _is_visible(path: Path, folder: Path) -> bool:
     return not any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
+def check_glob(pattern: str) -> str:
+    """Refuse a pattern no folder can match: empty, absolute, or ``**`` inside a name."""
+    if not pattern or Path(pattern).is_absolute():
+        raise OneRouterInputError(
+            f"`glob` must be a pattern relative to each folder, e.g. '*.mp3', got {pattern!r}."
+        )
+    if any("**" in part and part != "**" for part in Path(pattern).parts):
+        raise OneRouterInputError(
+            f"In `glob`, '**' must be a whole path part, e.g. '**/*.mp3', got {pattern!r}."
+        )
+    return pattern
 
 
 def _folder_files(folder: Path, glob: str | None) -> list[Path]:
@@ -99,7 +112,7 @@ class OneRouterTranscriptLoader(BaseLoader):
         check_choice("on_error", on_error, OnError)
         paths = [file_path] if isinstance(file_path, (str, os.PathLike)) else list(file_path)
         self.file_paths = [Path(path) for path in paths]
-        self.glob = glob
+        self.glob = None if glob is None else check_glob(glob)
         self.max_concurrency = max_concurrency
         self.on_error: OnError = on_error
         self.transcriber = Transcriber(**options)

@@ -249,3 +249,9 @@ async def test_async_load_uses_only_the_async_client(audio_dir: Path) -> None:
 
     assert len(docs) == 2
     assert len(api.uploads) == 2
+
+
+@pytest.mark.parametrize("pattern", ["", "/abs/*.mp3", "a**b", "talks/x**/*.mp3"])
+def test_a_glob_no_folder_can_match_is_refused_when_built(pattern: str, tmp_path: Path) -> None:
+    with pytest.raises(OneRouterInputError, match="glob"):
+        OneRouterTranscriptLoader(tmp_path, glob=pattern, api_key="sk-abc")
