@@ -40,6 +40,30 @@ class Row:
     notes: list[str] = field(default_factory=list)
 
 
+def against_ideal(
+    figure: str,
+    case: str,
+    walls: dict[str, float],
+    judged: list[str],
+    ideal: float,
+    target: float,
+) -> Row:
+    """A row of wall times held to ``target`` times the ideal; the slowest ``judged`` decides."""
+    worst = max(walls[name] for name in judged)
+    return Row(
+        figure=figure,
+        case=case,
+        unit="s",
+        values={**walls, REFERENCE: ideal},
+        reference_label="ideal",
+        ratio_label=f"slower of {'/'.join(judged)} vs ideal",
+        ratio=worst / ideal,
+        target=f"<= {target}x ideal ({ideal:.2f} s)",
+        holds=worst <= target * ideal,
+        notes=[f"{name}/ideal = {wall / ideal:.2f}x" for name, wall in walls.items()],
+    )
+
+
 def time_calls(
     calls: dict[str, Callable[[], object]], n: int, *, rounds: int = 30, warmup: int = 10
 ) -> dict[str, float]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import openai
-from common import CLIENT, HTTPX, KEY, MODEL, OPENAI, REFERENCE, SMALL_CLIP, TOOLS, Row
+from common import CLIENT, HTTPX, KEY, MODEL, OPENAI, SMALL_CLIP, TOOLS, Row, against_ideal
 
 from langchain_onerouter_audio import OneRouterAudioClient, OneRouterTranscriptionTool
 
@@ -88,18 +88,5 @@ def run(base_url: str, n: int = 256, concurrency: int = 16, latency: float = 0.1
     """Median wall time of ``repeats`` batches; the server must add ``latency`` already."""
     ideal = n / concurrency * latency
     walls = asyncio.run(_measure(base_url, n, concurrency, repeats=3))
-    worst = max(walls[CLIENT], walls[TOOLS])
-    return [
-        Row(
-            figure="2 concurrency",
-            case=f"{n} transcriptions, {concurrency} at a time, {latency * 1000:.0f} ms server",
-            unit="s",
-            values={**walls, REFERENCE: ideal},
-            reference_label="ideal",
-            ratio_label="slower of client/tools vs ideal",
-            ratio=worst / ideal,
-            target=f"<= 1.2x ideal ({ideal:.2f} s)",
-            holds=worst <= 1.2 * ideal,
-            notes=[f"{name}/ideal = {wall / ideal:.2f}x" for name, wall in walls.items()],
-        )
-    ]
+    case = f"{n} transcriptions, {concurrency} at a time, {latency * 1000:.0f} ms server"
+    return [against_ideal("2 concurrency", case, walls, [CLIENT, TOOLS], ideal, 1.2)]

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import KEY, REFERENCE, SMALL_CLIP, Row, render
+from common import KEY, REFERENCE, SMALL_CLIP, Row, against_ideal, render
 from fake_server import FakeAudioServer
 
 from langchain_onerouter_audio import OneRouterAudioClient, OneRouterTranscriptLoader
@@ -66,21 +66,8 @@ def run(
             SYNC: _median_wall(loader.load, files, repeats),
             ASYNC: _median_wall(lambda: asyncio.run(loader.aload()), files, repeats),
         }
-    worst = max(walls.values())
-    return [
-        Row(
-            figure="5 loader concurrency",
-            case=f"{files} files, max_concurrency={concurrency}, {latency * 1000:.0f} ms server",
-            unit="s",
-            values={**walls, REFERENCE: ideal},
-            reference_label="ideal",
-            ratio_label="slower of load/aload vs ideal",
-            ratio=worst / ideal,
-            target=f"<= {TARGET}x ideal ({ideal:.2f} s)",
-            holds=worst <= TARGET * ideal,
-            notes=[f"{name}/ideal = {wall / ideal:.2f}x" for name, wall in walls.items()],
-        )
-    ]
+    case = f"{files} files, max_concurrency={concurrency}, {latency * 1000:.0f} ms server"
+    return [against_ideal("5 loader concurrency", case, walls, [SYNC, ASYNC], ideal, TARGET)]
 
 
 def main(argv: list[str] | None = None) -> int:
