@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import sys
 from collections.abc import Generator
@@ -44,6 +45,8 @@ from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES
 
 __all__ = ["Transcriber", "TranscriberOptions"]
+
+logger = logging.getLogger("langchain_onerouter_audio")
 
 
 class TranscriberOptions(TypedDict, total=False):
@@ -153,7 +156,10 @@ class Transcriber:
 
     def _finish(self, job: _Job, result: TranscriptResult, source: str | None) -> list[Document]:
         if self.cache is not None and job.key is not None and job.cached is None:
-            self.cache.put(job.key, self.response_format, result)
+            try:
+                self.cache.put(job.key, self.response_format, result)
+            except OSError as error:  # the transcript is paid for: keep it, lose only the entry
+                logger.warning("Could not write the transcript cache: %s", error)
         return transcript_documents(
             result,
             mode=self.mode,

@@ -166,3 +166,22 @@ def test_failed_files_are_not_cached(audio_dir: Path, tmp_path: Path) -> None:
     loader = loader_for(api, audio_dir / "hello.mp3", tmp_path / "cache", on_error="skip")
     assert loader.load() == []
     assert entries(tmp_path / "cache") == []
+
+
+@pytest.mark.parametrize("how", ["sync", "async"])
+def test_a_cache_that_cannot_be_written_still_returns_the_transcripts(
+    audio_dir: Path, tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be")
+    api = FakeTranscriptAPI()
+    files = [audio_dir / "hello.mp3", audio_dir / "lecture.mp3"]
+    loader = loader_for(api, files, not_a_folder)
+
+    with caplog.at_level("WARNING", logger="langchain_onerouter_audio"):
+        docs = loader.load() if how == "sync" else asyncio.run(loader.aload())
+
+    assert [doc.metadata["source"] for doc in docs] == [str(path) for path in files]
+    assert loader.failures == []
+    assert api.filenames() == ["hello.mp3", "lecture.mp3"]  # one request per file
+    assert "Could not write the transcript cache" in caplog.text
