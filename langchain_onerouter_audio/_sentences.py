@@ -53,9 +53,12 @@ _BEFORE_NUMBER = frozenset((
 ))  # fmt: skip
 
 
-def _last_word(text: str) -> str:
-    """The word just before a terminator, without opening quotes or brackets."""
-    words = text.rsplit(None, 1)
+_WORD_WINDOW = 64  # longer "words" are neither abbreviations nor initials
+
+
+def _last_word(text: str, end: int) -> str:
+    """The word just before ``end``, without opening quotes or brackets."""
+    words = text[max(0, end - _WORD_WINDOW) : end].rsplit(None, 1)
     return words[-1].lstrip(_OPENERS) if words else ""
 
 
@@ -69,7 +72,7 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     following = match.group("next")
     if following.islower():
         return False  # "e.g. this", "... and then", "U.S. economy"
-    word = _last_word(text[: match.start()])
+    word = _last_word(text, match.start())
     if word == "I":
         return True  # the pronoun ("So do I."), not an initial
     word = word.lower()
@@ -94,6 +97,9 @@ class SentenceSplitter:
         self.min_chars = min(min_chars, max_chars)
         self.max_chars = max_chars
         self._buffer = ""
+        # Candidates before _scan_from are decided; _fitting is the last real boundary there.
+        self._scan_from = 0
+        self._fitting: int | None = None
 
     def feed(self, text: str) -> list[str]:
         """Add ``text``; return the sentences it completed (possibly none)."""
@@ -107,39 +113,50 @@ class SentenceSplitter:
     def _drain(self, *, final: bool) -> list[str]:
         sentences: list[str] = []
         while True:
-            self._buffer = self._buffer.lstrip()
+            stripped = self._buffer.lstrip()
+            if len(stripped) != len(self._buffer):
+                self._buffer, self._scan_from, self._fitting = stripped, 0, None
             cut = self._next_cut(final=final)
             if cut is None:
                 return sentences
             sentence, self._buffer = self._buffer[:cut].rstrip(), self._buffer[cut:]
+            self._scan_from, self._fitting = 0, None
             if sentence:
                 sentences.append(sentence)
 
     def _next_cut(self, *, final: bool) -> int | None:
         """Where the next sentence ends in the buffer, or None if that is not known yet."""
         text = self._buffer
-        fitting = None  # the last real boundary whose sentence fits in max_chars
-        for match in _BOUNDARY.finditer(text):
-            length = len(text[: match.end()].rstrip())
+        # Resume where the last feed stopped: each candidate is judged once, not per feed.
+        for match in _BOUNDARY.finditer(text, self._scan_from):
+            length = _stripped_length(text, match.end())
             if length > self.max_chars:
                 break
+            self._scan_from = match.end()
             if not _is_boundary(text, match):
                 continue
-            fitting = match.end()
+            self._fitting = match.end()  # the last real boundary that fits in max_chars
             if length >= self.min_chars:
-                return fitting
-        if len(text.rstrip()) > self.max_chars:
-            return fitting or _fallback_cut(text, self.max_chars)
+                return self._fitting
+        if _stripped_length(text, len(text)) > self.max_chars:
+            return self._fitting or _fallback_cut(text, self.max_chars)
         if final and text:
             return len(text)
         return None
+
+
+def _stripped_length(text: str, end: int) -> int:
+    """``len(text[:end].rstrip())`` without copying the text, which long buffers make slow."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _fallback_cut(text: str, limit: int) -> int:
     """Cut an over-long sentence at a clause break, else a space, within ``limit``."""
 
     def fits(cut: int) -> bool:
-        return 0 < len(text[:cut].rstrip()) <= limit
+        return 0 < _stripped_length(text, cut) <= limit
 
     window = text[: limit + 2]
     clauses = [m.end() for m in _CLAUSE.finditer(window) if fits(m.end())]

@@ -159,3 +159,24 @@ async def test_aiter_sentences_matches_iter_sentences() -> None:
             yield TEXT[index : index + 7]
 
     assert [s async for s in aiter_sentences(pieces())] == EXPECTED
+
+
+def test_each_candidate_is_judged_once_however_the_stream_is_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import langchain_onerouter_audio._sentences as sentences
+
+    judged: list[int] = []
+    real = sentences._is_boundary
+
+    def counting(text: str, match: re.Match[str]) -> bool:
+        judged.append(match.start())
+        return real(text, match)
+
+    monkeypatch.setattr(sentences, "_is_boundary", counting)
+    text = "a. " * 2000  # initials only: no boundary until the length limit forces a cut
+    splitter = SentenceSplitter(max_chars=4096)
+    out = [s for i in range(0, len(text), 4) for s in splitter.feed(text[i : i + 4])]
+    out += splitter.flush()
+    assert "".join(out).replace(" ", "") == text.replace(" ", "")
+    assert len(judged) <= text.count(". ")
