@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from langchain_core.tools import BaseTool, BaseToolkit
 from pydantic import Field, field_validator, model_validator
+from typing_extensions import Self
 
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
@@ -21,6 +23,7 @@ from langchain_onerouter_audio.tools import (
     OneRouterTranscriptionTool,
     OneRouterTranslationTool,
     absolute_folder,
+    check_transcript_format,
     client_from_settings,
 )
 
@@ -54,11 +57,24 @@ class OneRouterAudioToolkit(BaseToolkit):
     audio_format: AudioFormat = "mp3"
     transcription_model: str = DEFAULT_TRANSCRIPTION_MODEL
     transcript_format: TranslationFormat = "verbose_json"
+    """Unless set, the tools pick it for the model: verbose_json, or json for gpt-4o."""
 
     _absolute_folders = field_validator("root_dir", "output_dir")(absolute_folder)
 
+    @model_validator(mode="after")
+    def _check_format(self) -> Self:
+        """Refuse a format the model cannot give when the toolkit is built, not when used."""
+        if "transcript_format" in self.model_fields_set:
+            check_transcript_format(self.transcription_model, self.transcript_format)
+        return self
+
     def get_tools(self) -> list[BaseTool]:
         """The three tools, in the order speak, transcribe, translate."""
+        chosen: dict[str, Any] = (
+            {"transcript_format": self.transcript_format}
+            if "transcript_format" in self.model_fields_set
+            else {}
+        )
         return [
             OneRouterTextToSpeechTool(
                 client=self.client,
@@ -71,8 +87,8 @@ class OneRouterAudioToolkit(BaseToolkit):
                 tool(
                     client=self.client,
                     model=self.transcription_model,
-                    transcript_format=self.transcript_format,
                     root_dir=self.root_dir,
+                    **chosen,
                 )
                 for tool in (OneRouterTranscriptionTool, OneRouterTranslationTool)
             ),

@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.v1 import ValidationError as ValidationErrorV1
+from typing_extensions import Self
 
 from langchain_onerouter_audio._files import resolve_inside
 from langchain_onerouter_audio._params import (
@@ -63,12 +64,19 @@ __all__ = [
     "SpeechToTextInput",
     "TextToSpeechInput",
     "TranscriptionInput",
+    "check_transcript_format",
 ]
 
 _USER = str(os.getuid()) if hasattr(os, "getuid") else getpass.getuser()
 DEFAULT_OUTPUT_DIR = Path(tempfile.gettempdir()) / f"langchain-onerouter-audio-{_USER}"
 _CLIENT_SETTINGS = ("api_key", "base_url", "timeout", "max_retries", "max_upload_bytes")
 _NO_SPEECH = "No speech was recognised in the audio file."
+# The known models that give fewer formats than whisper-1; none of them gives verbose_json.
+_MODEL_FORMATS = {
+    "gpt-4o-transcribe": ("json", "text"),
+    "gpt-4o-mini-transcribe": ("json", "text"),
+    "gpt-4o-transcribe-diarize": ("json", "text", "diarized_json"),
+}
 
 
 # A misspelt setting (``api_kye=``) is an error, not silently dropped; the error must not
@@ -126,6 +134,16 @@ def _private_output_dir(path: Path) -> Path:
         f"The default output folder {str(path)!r} {problem}. "
         "Set output_dir= on the speech tool to a folder of your own."
     )
+
+
+def check_transcript_format(model: str, transcript_format: str) -> None:
+    """Refuse a format the model cannot give: every call would fail, unfixable by the caller."""
+    allowed = _MODEL_FORMATS.get(model)
+    if allowed is not None and transcript_format not in allowed:
+        raise ValueError(
+            f"{model} gives only {', '.join(allowed)}; "
+            f"transcript_format={transcript_format!r} would be refused on every call."
+        )
 
 
 @contextlib.contextmanager
@@ -344,11 +362,22 @@ class _SpeechToTextTool(_OneRouterAudioTool):
     model: str = DEFAULT_TRANSCRIPTION_MODEL
     """Speech-to-text model, e.g. whisper-1, gpt-4o-transcribe, gpt-4o-mini-transcribe."""
     transcript_format: TranslationFormat = "verbose_json"
-    """The API's ``response_format``; verbose_json gives segments, language and duration."""
+    """The API's ``response_format``; verbose_json gives segments, language and duration.
+
+    Unless set, json for the gpt-4o models, which give no verbose_json."""
     root_dir: Path = Field(default_factory=Path.cwd)
     """Only files inside this folder can be read; paths escaping it are refused."""
 
     _absolute_root_dir = field_validator("root_dir")(absolute_folder)
+
+    @model_validator(mode="after")
+    def _format_for_model(self) -> Self:
+        """Check a format that was asked for; else use json for gpt-4o (no verbose_json)."""
+        if "transcript_format" in self.model_fields_set:
+            check_transcript_format(self.model, self.transcript_format)
+        elif self.model.startswith("gpt-4o"):
+            self.transcript_format = "json"
+        return self
 
     @contextlib.contextmanager
     def _file(self, file_path: str) -> Iterator[Path]:
@@ -412,7 +441,9 @@ class OneRouterTranscriptionTool(_SpeechToTextTool):
 
     task: ClassVar[Literal["transcribe", "translate"]] = "transcribe"
     transcript_format: TranscriptFormat = "verbose_json"  # type: ignore[assignment]
-    """The API's ``response_format``; verbose_json gives segments, language and duration."""
+    """The API's ``response_format``; verbose_json gives segments, language and duration.
+
+    Unless set, json for the gpt-4o models, which give no verbose_json."""
     name: str = "transcribe_audio"
     description: str = (
         "Transcribe speech in an audio file into text, in the language that is spoken. Use it "

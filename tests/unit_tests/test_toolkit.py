@@ -48,7 +48,7 @@ def test_settings_reach_the_tools(tmp_path: Path) -> None:
         tts_model="tts-1",
         voice="sage",
         audio_format="flac",
-        transcription_model="gpt-4o-mini-transcribe",
+        transcription_model="whisper-large-v3",
         transcript_format="srt",
     )
     speak, transcribe, translate = toolkit.get_tools()
@@ -62,7 +62,7 @@ def test_settings_reach_the_tools(tmp_path: Path) -> None:
     for tool in (transcribe, translate):
         assert isinstance(tool, OneRouterTranscriptionTool | OneRouterTranslationTool)
         assert (tool.model, tool.transcript_format, tool.root_dir) == (
-            "gpt-4o-mini-transcribe",
+            "whisper-large-v3",
             "srt",
             tmp_path / "in",
         )
