@@ -261,7 +261,7 @@ def _document_text(document: Any) -> str:
 def _load(args: argparse.Namespace) -> int:
     from langchain_onerouter_audio.document_loaders import OneRouterTranscriptLoader
 
-    missing = [path for path in args.paths if not Path(path).exists()]
+    missing = [path for path in args.paths if not Path(path).expanduser().exists()]
     if missing:
         raise CliError(f"no such file or folder: {missing[0]}")
     if args.output is not None:

@@ -111,7 +111,7 @@ class OneRouterTranscriptLoader(BaseLoader):
             raise OneRouterInputError(f"`max_concurrency` is {max_concurrency}; use 1 or more.")
         check_choice("on_error", on_error, OnError)
         paths = [file_path] if isinstance(file_path, (str, os.PathLike)) else list(file_path)
-        self.file_paths = [Path(path) for path in paths]
+        self.file_paths = [Path(path).expanduser() for path in paths]
         self.glob = None if glob is None else check_glob(glob)
         self.max_concurrency = max_concurrency
         self.on_error: OnError = on_error

@@ -42,6 +42,25 @@ def test_one_path_a_list_and_a_folder(audio_dir: Path) -> None:
     assert [d.metadata["source"] for d in listed] == [str(lecture), str(hello)]
 
 
+@pytest.mark.parametrize("how", HOW)
+def test_a_home_folder_tilde_is_expanded(
+    audio_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    home = tmp_path / "home"
+    (home / "talks").mkdir(parents=True)
+    shutil.copy(audio_dir / "hello.mp3", home / "talks" / "hello.mp3")
+    monkeypatch.setenv("HOME", str(home))
+    api = FakeTranscriptAPI()
+
+    from_folder = load(make_loader(api, "~/talks"), how)
+    from_list = load(make_loader(api, ["~/talks/hello.mp3"]), how)
+
+    expected = [str(home / "talks" / "hello.mp3")]
+    assert [d.metadata["source"] for d in from_folder] == expected
+    assert [d.metadata["source"] for d in from_list] == expected
+    assert api.filenames() == ["hello.mp3", "hello.mp3"]
+
+
 def test_folder_takes_every_audio_file_recursively_in_sorted_order(audio_dir: Path) -> None:
     (audio_dir / "talks").mkdir()
     shutil.copy(audio_dir / "hello.mp3", audio_dir / "talks" / "a.mp3")
