@@ -283,15 +283,18 @@ def _started(keeper: AsyncGenerator[None, None]) -> AsyncGenerator[None, None]:
     return keeper
 
 
-# An owned async pool once forgotten: the generator that closes it, and the pool's loop.
-_TakenPool = tuple[AsyncGenerator[None, None], asyncio.AbstractEventLoop]
+@dataclass(frozen=True)
+class _OwnedPool:
+    """An async pool this client made for one loop, and the generator that closes it."""
+
+    pool: httpx.AsyncClient
+    keeper: AsyncGenerator[None, None]
+    loop: asyncio.AbstractEventLoop
 
 
-def _close_on_its_loop(taken: _TakenPool | None) -> None:
+def _close_on_its_loop(owned: _OwnedPool) -> None:
     """Close a forgotten async pool on its own loop: now if that loop is idle, else soon."""
-    if taken is None:
-        return
-    keeper, loop = taken
+    keeper, loop = owned.keeper, owned.loop
     if loop.is_closed():  # closed as the loop ended, or it never will be: end quietly
         with contextlib.suppress(StopIteration, RuntimeError):
             keeper.aclose().send(None)
@@ -334,11 +337,13 @@ class OneRouterAudioClient:
     - the sync pool by ``close()``, ``with``, ``aclose()`` and ``async with``;
     - an event loop's async pool when that loop shuts down its async generators, as
       ``asyncio.run`` does at its end, so repeated ``asyncio.run`` calls hold no sockets;
-    - the current async pool by ``aclose()`` / ``async with`` on its loop, and by ``close()``
-      / ``with``: at once if its loop is idle, else by a task scheduled on that loop.
+    - the async pool of the running loop by ``aclose()`` / ``async with``, and every async
+      pool by ``close()`` / ``with`` (and ``aclose()``): at once if its loop is idle, else
+      by a task scheduled on that loop.
 
-    A loop closed without shutting down its async generators leaves its pool's sockets to the
-    garbage collector.
+    Each event loop gets its own async pool, so threads that each run their own loop can
+    share one client. A loop closed without shutting down its async generators leaves its
+    pool's sockets to the garbage collector once a later loop or ``close()`` forgets it.
     """
 
     def __init__(
@@ -365,9 +370,9 @@ class OneRouterAudioClient:
         self._http_client = http_client
         self._http_async_client = http_async_client
         self._owns_sync = http_client is None
-        self._owns_async = http_async_client is None
-        self._async_loop: asyncio.AbstractEventLoop | None = None
-        self._async_keeper: AsyncGenerator[None, None] | None = None  # closes the owned pool
+        # Owned async pools, one per loop. A plain dict: a pool's connections and its keeper
+        # refer to their loop, so weak keys would never expire; closed loops are pruned.
+        self._async_pools: dict[asyncio.AbstractEventLoop, _OwnedPool] = {}
         self._lock = threading.Lock()
 
     @property
@@ -397,28 +402,23 @@ class OneRouterAudioClient:
             return self._http_client
 
     def _async_client(self) -> httpx.AsyncClient:
-        # An AsyncClient's pool belongs to the loop it ran on; a new loop needs a new client.
+        # An AsyncClient's pool belongs to the loop it runs on: each loop gets its own.
+        if self._http_async_client is not None:
+            return self._http_async_client
         loop = asyncio.get_running_loop()
-        previous = None
+        finished: list[_OwnedPool] = []
         with self._lock:
-            if self._http_async_client is None or (
-                self._owns_async and self._async_loop is not loop
-            ):
-                previous = self._take_async_pool()
+            owned = self._async_pools.get(loop)
+            if owned is None:
+                finished = [o for o in self._async_pools.values() if o.loop.is_closed()]
+                for old in finished:
+                    del self._async_pools[old.loop]
                 pool = httpx.AsyncClient(timeout=self.timeout)
-                self._async_keeper = _started(_closed_with_loop(pool, loop))
-                self._http_async_client, self._async_loop = pool, loop
-            current = self._http_async_client
-        _close_on_its_loop(previous)
-        return current
-
-    def _take_async_pool(self) -> _TakenPool | None:
-        """Forget the owned async pool; return what closes it, and its loop."""
-        keeper, loop = self._async_keeper, self._async_loop
-        self._async_keeper = self._async_loop = None
-        if self._owns_async:
-            self._http_async_client = None
-        return None if keeper is None or loop is None else (keeper, loop)
+                owned = _OwnedPool(pool, _started(_closed_with_loop(pool, loop)), loop)
+                self._async_pools[loop] = owned
+        for old in finished:
+            _close_on_its_loop(old)
+        return owned.pool
 
     def close(self) -> None:
         """Close the connection pools this client made (see the class docstring for when)."""
@@ -426,17 +426,17 @@ class OneRouterAudioClient:
             self._http_client.close()
             self._http_client = None
         with self._lock:
-            taken = self._take_async_pool()
-        _close_on_its_loop(taken)
+            taken = list(self._async_pools.values())
+            self._async_pools.clear()
+        for owned in taken:
+            _close_on_its_loop(owned)
 
     async def aclose(self) -> None:
         """Close the pools this client made; the async pool of this loop is awaited."""
         with self._lock:
-            taken = (
-                self._take_async_pool() if self._async_loop is asyncio.get_running_loop() else None
-            )
-        if taken is not None:
-            await taken[0].aclose()
+            owned = self._async_pools.pop(asyncio.get_running_loop(), None)
+        if owned is not None:
+            await owned.keeper.aclose()
         self.close()
 
     def __enter__(self) -> Self:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -22,10 +23,18 @@ from langchain_onerouter_audio import OneRouterAudioClient, OneRouterAudioToolki
 from tests.unit_tests._mock_api import (
     API_KEY,
     AUDIO,
+    Action,
     LocalServer,
+    Seen,
     ok_action,
     open_fds,
 )
+
+
+def _async_pool(client: OneRouterAudioClient) -> httpx.AsyncClient:
+    """The one async pool the client made (tests here use one loop at a time)."""
+    (owned,) = client._async_pools.values()
+    return owned.pool
 
 
 @pytest.fixture
@@ -53,7 +62,7 @@ async def test_async_with_closes_both_pools(server: LocalServer) -> None:
     async with OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url) as client:
         await asyncio.gather(*(client.aspeech("hi") for _ in range(8)))
         client.speech("hi")  # the sync pool too
-        pools = (client._http_async_client, client._http_client)
+        pools = (_async_pool(client), client._http_client)
         assert server.opened <= 9
     assert all(pool is not None and pool.is_closed for pool in pools)
     assert await asyncio.to_thread(server.wait_closed) == 0
@@ -169,10 +178,9 @@ def test_aclose_after_the_event_loop_changed(server: LocalServer) -> None:
     with _no_collector() as caught:
         for _ in range(3):
             assert asyncio.run(client.aspeech("hi")) == AUDIO
-        last_pool = client._http_async_client
+        last_pool = _async_pool(client)
         asyncio.run(client.aclose())
-        assert client._http_async_client is None
-        assert last_pool is not None
+        assert client._async_pools == {}
         assert last_pool.is_closed
         assert server.wait_closed() == 0  # each loop closed its pool as it ended
     assert [str(w.message) for w in caught] == []
@@ -201,9 +209,8 @@ def test_close_releases_the_pool_of_an_idle_loop(server: LocalServer) -> None:
         with OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url) as client:
             assert loop.run_until_complete(client.aspeech("hi")) == AUDIO
             client.speech("hi")
-            pool = client._http_async_client
+            pool = _async_pool(client)
             assert server.open == 2
-        assert pool is not None
         assert pool.is_closed
         assert server.wait_closed() == 0
         loop.close()
@@ -217,11 +224,52 @@ async def test_close_inside_a_running_loop_closes_its_pool_on_that_loop(
     """``with`` in async code: the pool cannot be awaited there, so its loop closes it next."""
     with OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url) as client:
         await client.aspeech("hi")
-        pool = client._http_async_client
-    assert pool is not None
+        pool = _async_pool(client)
     for _ in range(100):
         if pool.is_closed:
             break
         await asyncio.sleep(0)
     assert pool.is_closed
     assert await asyncio.to_thread(server.wait_closed) == 0
+
+
+def test_one_client_shared_by_threads_each_running_its_own_loops() -> None:
+    """Each thread's ``asyncio.run`` gets its own pool; no loop closes another's mid-use."""
+    threads, runs = 3, 4
+    in_flight_together = threading.Barrier(threads)
+
+    def first_requests_wait_for_each_other(seen: Seen) -> Action:
+        answer = ok_action(seen)
+
+        async def act(conn: Any, writer: Any) -> bool:
+            if len(server.requests) <= threads:  # every loop now holds a pool, mid-request
+                await asyncio.to_thread(in_flight_together.wait, 5)
+            return await answer(conn, writer)
+
+        return act
+
+    results: list[bytes] = []
+    failures: list[BaseException] = []
+    with LocalServer(first_requests_wait_for_each_other) as server:
+        client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
+        before = open_fds()
+
+        def work() -> None:
+            try:
+                for _ in range(runs):
+                    results.append(asyncio.run(client.aspeech("hi")))
+            except BaseException as error:  # reported by the assertion below
+                failures.append(error)
+
+        with _no_collector() as caught:
+            workers = [threading.Thread(target=work) for _ in range(threads)]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join(10)
+            client.close()
+            assert [repr(error) for error in failures] == []
+            assert results == [AUDIO] * (threads * runs)
+            assert server.wait_closed() == 0
+        assert _fds_once_settled(before) == before
+        assert [str(w.message) for w in caught] == []
