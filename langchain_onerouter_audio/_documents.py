@@ -36,6 +36,15 @@ def _known(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def _whole_as_segment(verbose: TranscriptionVerbose, metadata: dict[str, Any]) -> list[Document]:
+    """A transcript that came without segments is one segment, not lost (silence gives none)."""
+    text = verbose.text.strip()
+    if not text:
+        return []
+    span = _known(segment_id=0, start=0.0, end=verbose.duration)
+    return [Document(page_content=text, metadata={**metadata, **span})]
+
+
 def transcript_documents(
     result: TranscriptResult,
     *,
@@ -65,6 +74,8 @@ def transcript_documents(
     if mode == "segments":
         if verbose is None:
             raise TypeError("segments mode needs a verbose_json transcript")
+        if not verbose.segments:
+            return _whole_as_segment(verbose, metadata)
         return [
             Document(
                 page_content=segment.text.strip(),
@@ -75,7 +86,7 @@ def transcript_documents(
                     "end": segment.end,
                 },
             )
-            for segment in verbose.segments or ()
+            for segment in verbose.segments
         ]
     text = detail.text.strip() if detail else str(result)
     return [Document(page_content=text, metadata=metadata)]

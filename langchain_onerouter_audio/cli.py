@@ -254,7 +254,8 @@ def _document_text(document: Any) -> str:
     metadata = document.metadata
     where = str(metadata.get("source", ""))
     if "start" in metadata:
-        where += f" [{metadata['start']:.2f}-{metadata['end']:.2f}]"
+        end = f"{metadata['end']:.2f}" if "end" in metadata else ""  # unknown: no duration
+        where += f" [{metadata['start']:.2f}-{end}]"
     return f"# {where}\n{document.page_content}\n"
 
 

@@ -410,3 +410,13 @@ def test_load_skipping_errors_exits_with_the_worst_failure(
     err = capsys.readouterr().err
     assert "corrupt.mp3" in err
     assert "hello.mp3" in err
+
+
+def test_load_segments_of_a_transcript_without_segments_or_duration(
+    audio_dir: Path, server_env: Callable[[LocalServer], None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = {"task": "transcribe", "language": "english", "text": "Hello there."}
+    with LocalServer(lambda seen: respond_json(200, body)) as server:
+        server_env(server)
+        assert main(["load", str(audio_dir / "hello.mp3"), "--mode", "segments"]) == 0
+    assert capsys.readouterr().out == f"# {audio_dir / 'hello.mp3'} [0.00-]\nHello there.\n"
