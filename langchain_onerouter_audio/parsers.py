@@ -13,18 +13,23 @@ from typing_extensions import Unpack
 
 from langchain_onerouter_audio._files import AudioInput, sniff_audio_format
 from langchain_onerouter_audio._transcriber import Transcriber, TranscriberOptions
+from langchain_onerouter_audio.models import UPLOAD_FORMATS
 
 __all__ = ["OneRouterAudioParser"]
 
 
 def _blob_name(blob: Blob, data: bytes) -> str:
-    """A file name for an in-memory blob: its path's, else one from its bytes or type."""
-    if blob.path is not None:
-        return Path(blob.path).name
+    """The in-memory blob's file name, given its audio extension when it lacks one.
+
+    Uploads are often stored under an id; the extension comes from the bytes, else the type.
+    """
+    name = Path(blob.path).name if blob.path is not None else "audio"
+    if Path(name).suffix.lower().lstrip(".") in UPLOAD_FORMATS:
+        return name
     extension = sniff_audio_format(data[:16])
     if extension is None and blob.mimetype:
         extension = (mimetypes.guess_extension(blob.mimetype) or "").lstrip(".") or None
-    return f"audio.{extension}" if extension else "audio"
+    return f"{name}.{extension}" if extension else name
 
 
 def _blob_input(blob: Blob) -> AudioInput:
@@ -40,8 +45,9 @@ class OneRouterAudioParser(BaseBlobParser):
 
     Works with ``GenericLoader`` / ``FileSystemBlobLoader`` and with in-memory blobs
     (``Blob.from_data(audio_bytes, mime_type="audio/mpeg", path="talk.mp3")``); the same
-    audio gives the same Documents and metadata either way. Settings are those of
-    :class:`~langchain_onerouter_audio._transcriber.TranscriberOptions`.
+    audio gives the same Documents and metadata either way. An in-memory blob whose path has
+    no audio extension is sent with one added; ``source`` stays the blob's own path.
+    Settings are those of :class:`~langchain_onerouter_audio._transcriber.TranscriberOptions`.
 
     Example:
         .. code-block:: python

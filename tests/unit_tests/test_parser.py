@@ -85,6 +85,27 @@ def test_a_blob_without_a_path_is_named_from_its_bytes(
     assert doc.metadata["model"] == "whisper-1"
 
 
+@pytest.mark.parametrize(
+    ("clip", "mime_type", "path", "sent_as"),
+    [
+        ("hello.mp3", "audio/mpeg", "uploads/3f9c2a1b", "3f9c2a1b.mp3"),
+        ("hello.wav", None, "uploads/3f9c2a1b", "3f9c2a1b.wav"),
+        ("hello.flac", "audio/flac", "inbox/voice.bin", "voice.bin.flac"),
+    ],
+)
+def test_a_blob_path_without_an_audio_extension_gets_one(
+    audio_dir: Path, clip: str, mime_type: str | None, path: str, sent_as: str
+) -> None:
+    api = FakeTranscriptAPI()
+    parser = OneRouterAudioParser(client=api.client())
+    blob = Blob.from_data((audio_dir / clip).read_bytes(), mime_type=mime_type, path=path)
+
+    [doc] = parser.parse(blob)
+
+    assert api.filenames() == [sent_as]
+    assert doc.metadata["source"] == path
+
+
 def test_a_blob_that_is_not_audio_is_refused_before_sending(audio_dir: Path) -> None:
     api = FakeTranscriptAPI()
     parser = OneRouterAudioParser(client=api.client())
