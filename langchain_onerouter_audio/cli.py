@@ -49,7 +49,7 @@ OK, BAD_INPUT, AUTH, API_ERROR, INTERRUPTED = 0, 2, 3, 4, 130
 EXIT_CODES = {
     OK: "success",
     BAD_INPUT: "bad usage or input: refused before sending, or by the API (400, 413, 422)",
-    AUTH: "no API key, or the key was refused (401, 403)",
+    AUTH: "no usable API key, or the key was refused (401, 403)",
     API_ERROR: "the API or the network failed (after retries)",
     INTERRUPTED: "interrupted (Ctrl-C)",
 }
@@ -58,6 +58,10 @@ _EPILOG = (
     "  ONEROUTER_API_KEY   API key (required)\n"
     "  ONEROUTER_BASE_URL  API base URL (default https://audio.onerouter.pro/v1)\n\n"
     "exit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
+)
+_SKIPPED = (
+    "\n\nWith --skip-errors the other files still load, but the exit code is that of\n"
+    "the worst skipped failure (0 only when no file was skipped)."
 )
 _SPEECH_FORMATS: tuple[str, ...] = get_args(AudioFormat)
 # Output file extensions and the format each names; opus comes in an Ogg container.
@@ -93,9 +97,14 @@ def _exit_code(error: Exception) -> int:
 def _client(args: argparse.Namespace) -> OneRouterAudioClient:
     if not os.environ.get("ONEROUTER_API_KEY", "").strip():
         raise CliError("no API key: set ONEROUTER_API_KEY", AUTH)
-    return OneRouterAudioClient(
-        base_url=args.base_url, timeout=args.timeout, max_retries=args.max_retries
-    )
+    try:
+        return OneRouterAudioClient(
+            base_url=args.base_url, timeout=args.timeout, max_retries=args.max_retries
+        )
+    except OneRouterInputError:  # a bad --base-url, --timeout or --max-retries
+        raise
+    except OneRouterError as error:  # the one other setting checked here is the key
+        raise CliError(str(error), AUTH) from error
 
 
 def _check_target(output: str, overwrite: bool) -> None:
@@ -391,7 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = commands.add_parser(
         "load", parents=[common], help="audio files or folders to transcript documents",
-        epilog=_EPILOG, formatter_class=formatter,
+        epilog=_EPILOG + _SKIPPED, formatter_class=formatter,
     )  # fmt: skip
     load.add_argument("paths", nargs="+", help="audio files and/or folders")
     load.add_argument("--glob", type=_glob, help="in folders, only files matching this pattern")

@@ -272,6 +272,41 @@ def test_missing_key_exits_3(
     assert "set ONEROUTER_API_KEY" in one_error_line(capsys)
 
 
+@pytest.mark.parametrize("key", ["bad key", "key\twith-tab", "kéy"])
+@pytest.mark.parametrize("command", ["transcribe", "load"])
+@pytest.mark.usefixtures("no_server")
+def test_a_key_that_cannot_be_sent_exits_3(
+    key: str,
+    command: str,
+    audio_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ONEROUTER_API_KEY", key)
+    assert main([command, str(audio_dir / "hello.mp3")]) == 3
+    assert "ONEROUTER_API_KEY" in one_error_line(capsys)
+
+
+@pytest.mark.usefixtures("no_server")
+def test_a_bad_base_url_is_still_bad_input(
+    audio_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ONEROUTER_API_KEY", KEY)
+    monkeypatch.setenv("ONEROUTER_BASE_URL", "ftp://audio.test")
+    assert main(["transcribe", str(audio_dir / "hello.mp3")]) == 2
+    assert "not an http(s) URL" in one_error_line(capsys)
+
+
+def test_load_help_says_skipped_files_still_fail_the_exit_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["load", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--skip-errors" in out
+    assert "the exit code is that of the worst skipped failure" in out
+
+
 # -- failures reported by the server or the network
 
 
