@@ -156,9 +156,11 @@ class Transcriber:
 
     def _finish(self, job: _Job, result: TranscriptResult, source: str | None) -> list[Document]:
         if self.cache is not None and job.key is not None and job.cached is None:
+            # The transcript is paid for: keep it, lose only the entry. The writer refuses a
+            # folder it cannot write (OneRouterInputError), or fails writing (OSError).
             try:
                 self.cache.put(job.key, self.response_format, result)
-            except OSError as error:  # the transcript is paid for: keep it, lose only the entry
+            except (OSError, OneRouterInputError) as error:
                 logger.warning("Could not write the transcript cache: %s", error)
         return transcript_documents(
             result,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import shutil
 from pathlib import Path
@@ -185,3 +186,18 @@ def test_a_cache_that_cannot_be_written_still_returns_the_transcripts(
     assert loader.failures == []
     assert api.filenames() == ["hello.mp3", "lecture.mp3"]  # one request per file
     assert "Could not write the transcript cache" in caplog.text
+
+
+def test_a_full_disk_loses_only_the_cache_entry(
+    audio_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(TranscriptCache, "put", full)
+    api = FakeTranscriptAPI()
+    loader = loader_for(api, audio_dir / "hello.mp3", tmp_path / "cache", on_error="skip")
+
+    assert len(loader.load()) == 1
+    assert loader.failures == []
+    assert len(api.uploads) == 1
