@@ -29,6 +29,7 @@ __all__ = [
     "check_target",
     "resolve_inside",
     "sniff_audio_format",
+    "unwritable_target",
 ]
 
 _SNIFF_BYTES = 16
@@ -121,11 +122,35 @@ def check_audio_file(path: Path, *, max_bytes: int = MAX_UPLOAD_BYTES) -> int:
     return size
 
 
+# What ``_temp_beside`` adds to a name (".", "." and 8 hex digits, ".part"), and the
+# longest file name most file systems take, in bytes.
+_TEMP_EXTRA = 15
+_NAME_MAX = 255
+
+
 def check_target(target: Path, *, overwrite: bool) -> None:
-    """Refuse an output path that is a folder, or a file that exists unless ``overwrite``."""
+    """Refuse an output path that cannot be written, before a paid request is sent.
+
+    Refused: a folder; a file that exists unless ``overwrite``; a name too long for the
+    temporary file beside it; a folder path through a file; a folder that is not writable.
+    """
+    if len(os.fsencode(target.name)) + _TEMP_EXTRA > _NAME_MAX:
+        raise OneRouterInputError(
+            f"The file name {target.name!r} is too long; use a name of at most "
+            f"{_NAME_MAX - _TEMP_EXTRA} bytes."
+        )
+    try:
+        _refuse_existing(target, overwrite=overwrite)
+    except OSError as error:  # NotADirectoryError: some folder in the path is a file
+        raise unwritable_target(target, error) from None
+    _check_folder(target)
+
+
+def _refuse_existing(target: Path, *, overwrite: bool) -> None:
+    """Refuse a folder, or a file that exists unless ``overwrite``."""
     try:
         mode = os.stat(target).st_mode  # one stat: this runs on every speech call
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
         return
     if stat.S_ISDIR(mode):
         raise OneRouterInputError(f"{str(target)!r} is a folder; give the path of a file.")
@@ -133,6 +158,32 @@ def check_target(target: Path, *, overwrite: bool) -> None:
         raise OneRouterInputError(
             f"{str(target)!r} already exists; pass overwrite=True to replace it."
         )
+
+
+def _check_folder(target: Path) -> None:
+    """Refuse when the folder that would hold ``target`` (or its missing folders) is unusable."""
+    folder = next((p for p in target.parents if os.path.lexists(p)), Path("."))
+    if not folder.is_dir():
+        raise OneRouterInputError(
+            f"{str(target)!r} cannot be written: {str(folder)!r} is not a folder."
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OneRouterInputError(
+            f"{str(target)!r} cannot be written: the folder {str(folder)!r} is not writable. "
+            "Choose another folder."
+        )
+
+
+def unwritable_target(target: Path, error: OSError) -> OneRouterInputError:
+    """The error for an output file the operating system would not let us create."""
+    reason = (
+        "a folder in its path is not a folder"
+        if isinstance(error, NotADirectoryError)
+        else (error.strerror or type(error).__name__)
+    )
+    return OneRouterInputError(
+        f"{str(target)!r} cannot be written ({reason}). Choose another folder or file name."
+    )
 
 
 def _rename_no_clobber(temp_name: str, target: Path) -> None:
@@ -176,7 +227,8 @@ def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO
     There is no fsync: it cost more than a whole local round trip per file and would block
     an event loop, while the rename already keeps readers from seeing a partial file.
     """
-    check_target(target, overwrite=overwrite)
+    with contextlib.suppress(NotADirectoryError):  # creating the file says so, as OSError
+        _refuse_existing(target, overwrite=overwrite)
     try:
         fd, temp_name = _temp_beside(target)
     except FileNotFoundError:  # the folder is missing: create it only then

@@ -32,6 +32,7 @@ from langchain_onerouter_audio._files import (
     UploadFile,
     atomic_output,
     check_target,
+    unwritable_target,
 )
 from langchain_onerouter_audio._params import (
     TranscriptionOptions,
@@ -196,7 +197,11 @@ def _sink(speech: _SpeechOutput | None, secret: SecretStr) -> Iterator[Any]:
         out.flush()  # the body ended: an event stream may hold a last, unterminated event
         _require_audio(speech, buffer)
         return
-    with atomic_output(speech.target, overwrite=speech.overwrite) as handle:
+    with contextlib.ExitStack() as stack:
+        try:  # checked before the request, but the folder can change, or refuse the file
+            handle = stack.enter_context(atomic_output(speech.target, overwrite=speech.overwrite))
+        except OSError as error:  # a failed write, though, stays an OSError (disk full)
+            raise unwritable_target(speech.target, error) from None
         out = SseAudioWriter(handle, secret=secret) if speech.sse else handle
         yield out
         out.flush()

@@ -301,3 +301,76 @@ async def test_downloaded_audio_gets_the_mode_the_umask_gives(mode: str, out: Pa
     finally:
         os.umask(previous)
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def _parent_is_a_file(out: Path) -> Path:
+    (out / "hello.mp3").write_bytes(OLD)
+    return out / "hello.mp3" / "speech.mp3"
+
+
+def _grandparent_is_a_file(out: Path) -> Path:
+    (out / "hello.mp3").write_bytes(OLD)
+    return out / "hello.mp3" / "sub" / "speech.mp3"
+
+
+def _name_too_long_for_the_temp_file(out: Path) -> Path:
+    return out / ("a" * 245 + ".mp3")  # 249 bytes: fits alone, not as .<name>.<hex>.part
+
+
+UNUSABLE_TARGETS = {
+    "parent-is-a-file": (_parent_is_a_file, "not a folder"),
+    "grandparent-is-a-file": (_grandparent_is_a_file, "not a folder"),
+    "name-too-long": (_name_too_long_for_the_temp_file, "too long"),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("case", UNUSABLE_TARGETS)
+async def test_unusable_target_is_refused_before_the_request(
+    mode: str, case: str, out: Path
+) -> None:
+    make_target, message = UNUSABLE_TARGETS[case]
+    target = make_target(out)
+    script = Script([ok_response])
+    with pytest.raises(OneRouterInputError, match=message):
+        await speak_to(mock_client(script, Waits()), mode, target)
+    assert script.requests == []
+    assert files_under(out) == (["hello.mp3"] if "file" in case else [])
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("missing", [False, True], ids=["folder", "missing-subfolder"])
+async def test_unwritable_folder_is_refused_before_the_request(
+    mode: str, missing: bool, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked with ``os.access`` (root may write anywhere, so the answer is injected)."""
+    asked: list[str] = []
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:
+        asked.append(os.fspath(path))
+        return False
+
+    monkeypatch.setattr(files_module.os, "access", access)
+    target = out / "new" / "speech.mp3" if missing else out / "speech.mp3"
+    script = Script([ok_response])
+    with pytest.raises(OneRouterInputError, match="not writable"):
+        await speak_to(mock_client(script, Waits()), mode, target)
+    assert script.requests == []
+    assert asked == [str(out)]
+    assert files_under(out) == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_temp_file_that_cannot_be_created_is_an_input_error(
+    mode: str, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder that passes the checks but refuses the file (a read-only mount, say)."""
+
+    def read_only(*args: Any, **kwargs: Any) -> int:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(files_module.os, "open", read_only)
+    script = Script([ok_response])
+    with pytest.raises(OneRouterInputError, match="Read-only file system"):
+        await speak_to(mock_client(script, Waits()), mode, out / "speech.mp3")
+    assert files_under(out) == []
