@@ -224,6 +224,13 @@ def _wrong_type(response: httpx.Response, speech: _SpeechOutput | None) -> str |
     return None
 
 
+def _checked_target(path: str | os.PathLike[str], overwrite: bool) -> Path:
+    """The output path, ``~`` expanded as for uploads, checked before the paid request."""
+    target = Path(path).expanduser()
+    check_target(target, overwrite=overwrite)
+    return target
+
+
 def _require_audio(speech: _SpeechOutput | None, written: BinaryIO) -> None:
     if speech is not None and written.tell() == 0:
         raise OneRouterResponseError(
@@ -645,13 +652,12 @@ class OneRouterAudioClient:
         overwrite: bool = False,
         **options: Unpack[SpeechOptions],
     ) -> Path:
-        """Stream synthesised audio into ``path`` atomically; return the path.
+        """Stream synthesised audio into ``path`` (``~`` is expanded) atomically; return it.
 
         A failed call leaves no file at ``path`` and no temporary file behind.
         """
         payload = speech_payload(text, **options)
-        target = Path(path)
-        check_target(target, overwrite=overwrite)  # before the request: it costs money
+        target = _checked_target(path, overwrite)
         speech = _SpeechOutput(target, overwrite, payload.get("stream_format") == "sse")
         self._send(self._json_request("/audio/speech", payload), _raw, speech)
         return target
@@ -666,8 +672,7 @@ class OneRouterAudioClient:
     ) -> Path:
         """Async :meth:`speech_to_file`."""
         payload = speech_payload(text, **options)
-        target = Path(path)
-        check_target(target, overwrite=overwrite)  # before the request: it costs money
+        target = _checked_target(path, overwrite)
         speech = _SpeechOutput(target, overwrite, payload.get("stream_format") == "sse")
         await self._asend(self._json_request("/audio/speech", payload), _raw, speech)
         return target

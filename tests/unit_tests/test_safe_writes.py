@@ -374,3 +374,18 @@ async def test_temp_file_that_cannot_be_created_is_an_input_error(
     with pytest.raises(OneRouterInputError, match="Read-only file system"):
         await speak_to(mock_client(script, Waits()), mode, out / "speech.mp3")
     assert files_under(out) == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_target_under_home_is_expanded(
+    mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``~`` means the home folder, as it does for uploads, not a folder named '~'."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    written = await speak_to(mock_client(Script([ok_response]), Waits()), mode, Path("~/a.mp3"))
+    assert written == home / "a.mp3"
+    assert (home / "a.mp3").read_bytes() == AUDIO
+    assert not (tmp_path / "~").exists()
