@@ -338,6 +338,16 @@ def _checked_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
     return timeout
 
 
+def _checked_upload_limit(limit: int) -> int:
+    """Refuse a limit that is not a whole number of bytes, 1 or more (it is compared later)."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise OneRouterInputError(
+            f"`max_upload_bytes` is {limit!r}; use a whole number of bytes, 1 or more "
+            f"(the API takes up to {MAX_UPLOAD_BYTES:,})."
+        )
+    return limit
+
+
 class OneRouterAudioClient:
     """Typed client for OneRouter's Universal Audio API (any OpenAI-compatible audio API).
 
@@ -377,7 +387,7 @@ class OneRouterAudioClient:
         self.base_url = _checked_base_url(base_url)
         self.timeout = _checked_timeout(timeout)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
-        self.max_upload_bytes = max_upload_bytes
+        self.max_upload_bytes = _checked_upload_limit(max_upload_bytes)
         self._default_headers = dict(default_headers or {})
         self._http_client = http_client
         self._http_async_client = http_async_client

@@ -577,3 +577,15 @@ def test_no_timeout_at_all_is_allowed(no_env: pytest.MonkeyPatch) -> None:
 def test_max_retries_must_be_a_whole_number(no_env: pytest.MonkeyPatch, retries: Any) -> None:
     with pytest.raises(OneRouterInputError, match="max_retries"):
         OneRouterAudioClient(api_key="sk-abc", max_retries=retries)
+
+
+@pytest.mark.parametrize("limit", ["25MB", None, 0, -5, 1.5, True])
+def test_max_upload_bytes_must_be_a_whole_number_above_zero(
+    no_env: pytest.MonkeyPatch, limit: Any
+) -> None:
+    with pytest.raises(OneRouterInputError, match="max_upload_bytes"):
+        OneRouterAudioClient(api_key="sk-abc", max_upload_bytes=limit)
+
+
+def test_max_upload_bytes_of_one_is_allowed(no_env: pytest.MonkeyPatch) -> None:
+    assert OneRouterAudioClient(api_key="sk-abc", max_upload_bytes=1).max_upload_bytes == 1
