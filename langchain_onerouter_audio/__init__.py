@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from langchain_onerouter_audio._retry import RetryPolicy
     from langchain_onerouter_audio.client import OneRouterAudioClient
     from langchain_onerouter_audio.document_loaders import OneRouterTranscriptLoader
     from langchain_onerouter_audio.errors import (
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 
 _MODULE_EXPORTS: dict[str, tuple[str, ...]] = {
     "client": ("OneRouterAudioClient",),
+    "_retry": ("RetryPolicy",),
     "tools": (
         "OneRouterTextToSpeechTool",
         "OneRouterTranscriptionTool",
@@ -116,6 +118,7 @@ __all__ = [
     "OneRouterTranscriptLoader",
     "OneRouterTranscriptionTool",
     "OneRouterTranslationTool",
+    "RetryPolicy",
     "Segment",
     "TranscriptTextDelta",
     "TranscriptTextDone",

@@ -114,3 +114,18 @@ def test_schemas_carry_the_documented_limits() -> None:
     upload = _schema(OneRouterTranscriptionTool)["properties"]["file_path"]["description"]
     for extension in ("flac", "mp3", "mp4", "mpeg", "mpga", "m4a", "ogg", "wav", "webm"):
         assert extension in upload
+
+
+def test_retry_policy_is_exported_for_the_client() -> None:
+    from langchain_onerouter_audio import RetryPolicy
+    from langchain_onerouter_audio._retry import RetryPolicy as Defined
+
+    assert RetryPolicy is Defined
+    assert "RetryPolicy" in langchain_onerouter_audio.__all__
+    policy = RetryPolicy(max_retries=0)
+    assert OneRouterAudioClient(api_key="k", retry_policy=policy).retry_policy is policy
+
+
+def test_every_exported_name_resolves() -> None:
+    for name in langchain_onerouter_audio.__all__:
+        assert getattr(langchain_onerouter_audio, name) is not None
