@@ -58,7 +58,7 @@ def sniff_audio_format(head: bytes) -> str | None:
     """Name the container that the first bytes of a file belong to, or None."""
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return "mp3"
-    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+    if head[:4] in (b"RIFF", b"RF64", b"BW64") and head[8:12] == b"WAVE":  # and >4 GiB WAVs
         return "wav"
     if head.startswith(b"fLaC"):
         return "flac"

@@ -100,6 +100,9 @@ def test_sniff_fixture_clips(audio_dir: Path, name: str, expected: str | None) -
         (b"\x00\x00\x01\xb3\x00", "mpeg"),
         (b"\x00\x00\x00\x20ftypisom", "mp4"),
         (b"RIFF\x00\x00\x00\x00AVI ", None),
+        (b"RF64\xff\xff\xff\xffWAVEds64", "wav"),  # WAV over 4 GiB (EBU 3306)
+        (b"BW64\xff\xff\xff\xffWAVEds64", "wav"),  # broadcast WAV (ITU-R BS.2088)
+        (b"RF64\xff\xff\xff\xffAVI ", None),
         (b"", None),
         (b"\xff", None),
         (b"%PDF-1.7", None),
@@ -107,6 +110,11 @@ def test_sniff_fixture_clips(audio_dir: Path, name: str, expected: str | None) -
 )
 def test_sniff_headers(head: bytes, expected: str | None) -> None:
     assert sniff_audio_format(head) == expected
+
+
+def test_rf64_wav_is_accepted_for_upload() -> None:
+    head = b"RF64\xff\xff\xff\xffWAVEds64"
+    check_audio_bytes("long.wav", head, 1000)
 
 
 # -- upload checks
