@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pydantic
 from pydantic import SecretStr
 
 from langchain_onerouter_audio._sse import SseEvents
-from langchain_onerouter_audio.errors import OneRouterResponseError
+from langchain_onerouter_audio.errors import OneRouterResponseError, wrong_body_error
 from langchain_onerouter_audio.models import (
     Transcription,
     TranscriptionDiarized,
@@ -29,18 +30,57 @@ _MODELS: dict[str, type[pydantic.BaseModel]] = {
 
 
 def parse_transcript(
-    response_format: str, body: bytes, *, request_id: str | None = None
+    response_format: str,
+    body: bytes,
+    *,
+    request_id: str | None = None,
+    content_type: str = "",
+    secret: SecretStr | None = None,
 ) -> TranscriptResult:
-    """Parse ``body`` for ``response_format``; text, srt and vtt come back as ``str``."""
+    """Parse ``body`` for ``response_format``; text, srt and vtt come back as ``str``.
+
+    A 2xx answer that is a web page, or an OpenAI error object (quoted, ``secret`` masked),
+    is refused: it would otherwise become the transcript.
+    """
     model = _MODELS.get(response_format)
     if model is None:
+        if content_type.split(";")[0].strip().lower() == "text/html":
+            raise wrong_body_error(
+                repr(content_type),
+                expected=f"a {response_format} transcript",
+                request_id=request_id,
+            )
+        _refuse_error_object(body, response_format, request_id, secret)
         return body.decode("utf-8", errors="replace")
     try:
         parsed = model.model_validate_json(body)
     except pydantic.ValidationError as error:
+        _refuse_error_object(body, response_format, request_id, secret)
         raise _unreadable(response_format, error, request_id) from None
     assert isinstance(parsed, (Transcription, TranscriptionVerbose, TranscriptionDiarized))
     return parsed
+
+
+def _refuse_error_object(
+    body: bytes, response_format: str, request_id: str | None, secret: SecretStr | None
+) -> None:
+    """Raise when ``body`` is a JSON object with an ``error`` key (an error sent as 2xx)."""
+    if not body.lstrip().startswith(b"{"):  # text is parsed only when it could be one
+        return
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return
+    if not isinstance(payload, dict) or "error" not in payload:
+        return
+    error = payload["error"]
+    raise wrong_body_error(
+        "an error object",
+        expected=f"a {response_format} transcript",
+        said=(error.get("message") if isinstance(error, dict) else error) or error,
+        request_id=request_id,
+        secret=secret.get_secret_value() if secret else None,
+    )
 
 
 def _unreadable(
@@ -73,6 +113,7 @@ class TranscriptStream:
         self._streamed = content_type.startswith("text/event-stream")
         self._request_id = request_id
         self._events = SseEvents("transcript", secret=secret)  # masks the key in error events
+        self._secret = secret
         self._body = bytearray()
         self._done = False
 
@@ -110,6 +151,8 @@ class TranscriptStream:
                     request_id=self._request_id,
                 )
             return events
-        result = parse_transcript("json", bytes(self._body), request_id=self._request_id)
+        result = parse_transcript(
+            "json", bytes(self._body), request_id=self._request_id, secret=self._secret
+        )
         assert isinstance(result, Transcription)
         return [TranscriptTextDone(text=result.text, logprobs=result.logprobs, usage=result.usage)]

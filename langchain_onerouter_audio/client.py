@@ -79,8 +79,8 @@ RequestFactory = Callable[
     [httpx.Client | httpx.AsyncClient], contextlib.AbstractContextManager[httpx.Request]
 ]
 _T = TypeVar("_T")
-# Turns a complete body (and the response's request id, for error messages) into a result.
-Decoder = Callable[[bytes, str | None], _T]
+# Turns a complete body (and the response's headers: content type, request id) into a result.
+Decoder = Callable[[bytes, httpx.Headers], _T]
 
 
 class SpeechOptions(TypedDict, total=False):
@@ -552,7 +552,7 @@ class OneRouterAudioClient:
                         with _sink(speech, self.api_key) as out:
                             for chunk in response.iter_bytes():
                                 out.write(chunk)
-                        return decode(_value(out), response.headers.get("x-request-id"))
+                        return decode(_value(out), response.headers)
                     finally:
                         response.close()
         raise AssertionError("unreachable: tenacity re-raises the last error")
@@ -575,7 +575,7 @@ class OneRouterAudioClient:
                         with _sink(speech, self.api_key) as out:
                             async for chunk in response.aiter_bytes():
                                 out.write(chunk)
-                        return decode(_value(out), response.headers.get("x-request-id"))
+                        return decode(_value(out), response.headers)
                     finally:
                         await response.aclose()
         raise AssertionError("unreachable: tenacity re-raises the last error")
@@ -739,10 +739,11 @@ class OneRouterAudioClient:
         ``file`` is a path (streamed from disk) or a ``(filename, bytes)`` pair. ``json`` gives
         :class:`Transcription`, ``verbose_json`` :class:`TranscriptionVerbose` (segments,
         words), ``diarized_json`` :class:`TranscriptionDiarized`; text, srt and vtt give ``str``.
+        A 2xx web page or error object is refused with :class:`OneRouterResponseError`.
         """
         fields = transcription_fields(response_format, **options)
         build = self._transcript_request("/audio/transcriptions", file, fields)
-        return self._send(build, _transcript_decoder(response_format))
+        return self._send(build, _transcript_decoder(response_format, self.api_key))
 
     @overload
     async def atranscribe(
@@ -786,7 +787,7 @@ class OneRouterAudioClient:
         """Async :meth:`transcribe`."""
         fields = transcription_fields(response_format, **options)
         build = self._transcript_request("/audio/transcriptions", file, fields)
-        return await self._asend(build, _transcript_decoder(response_format))
+        return await self._asend(build, _transcript_decoder(response_format, self.api_key))
 
     def _stream_request(self, file: AudioInput, options: TranscriptionOptions) -> RequestFactory:
         fields = [*transcription_fields("json", **options), ("stream", "true")]
@@ -869,7 +870,7 @@ class OneRouterAudioClient:
         """Translate speech in any language into English text (same shapes as transcribe)."""
         fields = translation_fields(response_format, **options)
         build = self._transcript_request("/audio/translations", file, fields)
-        return self._send(build, _transcript_decoder(response_format))
+        return self._send(build, _transcript_decoder(response_format, self.api_key))
 
     @overload
     async def atranslate(
@@ -905,19 +906,25 @@ class OneRouterAudioClient:
         """Async :meth:`translate`."""
         fields = translation_fields(response_format, **options)
         build = self._transcript_request("/audio/translations", file, fields)
-        return await self._asend(build, _transcript_decoder(response_format))
+        return await self._asend(build, _transcript_decoder(response_format, self.api_key))
 
 
-def _raw(body: bytes, request_id: str | None) -> bytes:
+def _raw(body: bytes, headers: httpx.Headers) -> bytes:
     """Speech bodies are the audio itself."""
     return body
 
 
-def _transcript_decoder(response_format: str) -> Decoder[TranscriptResult]:
-    """Parse a transcript body, naming the request id if it cannot be read."""
+def _transcript_decoder(response_format: str, secret: SecretStr) -> Decoder[TranscriptResult]:
+    """Parse a transcript body, naming the request id (and masking the key) on failure."""
 
-    def decode(body: bytes, request_id: str | None) -> TranscriptResult:
-        return parse_transcript(response_format, body, request_id=request_id)
+    def decode(body: bytes, headers: httpx.Headers) -> TranscriptResult:
+        return parse_transcript(
+            response_format,
+            body,
+            request_id=headers.get("x-request-id"),
+            content_type=headers.get("content-type", ""),
+            secret=secret,
+        )
 
     return decode
 

@@ -28,6 +28,7 @@ __all__ = [
     "redact",
     "status_error",
     "unexpected_type_error",
+    "wrong_body_error",
 ]
 
 
@@ -215,12 +216,28 @@ def unexpected_type_error(
     A captive portal's page or an error body sent with status 200 would otherwise be saved
     as audio; the provider's message is kept when the body is an OpenAI error.
     """
-    content_type = response.headers.get("content-type", "")
-    said = _provider_error(response).get("message")
+    return wrong_body_error(
+        repr(response.headers.get("content-type", "")),
+        expected=expected,
+        said=_provider_error(response).get("message"),
+        request_id=response.headers.get("x-request-id"),
+        secret=secret,
+    )
+
+
+def wrong_body_error(
+    answered: str,
+    *,
+    expected: str,
+    said: object = None,
+    request_id: str | None = None,
+    secret: str | None = None,
+) -> OneRouterResponseError:
+    """The error for a 2xx answer that is not what was asked for, quoting what it ``said``."""
     quoted = f" It said: {redact(str(said), secret)}" if said else ""
     return OneRouterResponseError(
-        f"The server answered {content_type!r} instead of {expected}.{quoted} Check that "
+        f"The server answered {answered} instead of {expected}.{quoted} Check that "
         "`base_url` points at an OpenAI-compatible audio API and nothing (a proxy or a "
         "sign-in page) answers in its place.",
-        request_id=response.headers.get("x-request-id"),
+        request_id=request_id,
     )

@@ -528,3 +528,55 @@ async def test_the_last_speech_event_without_its_blank_line_is_kept(
     target = tmp_path / "speech.mp3" if to_file else None
     result = await _speak_events(client, mode, target)
     assert (target.read_bytes() if target else result) == AUDIO
+
+
+# -- 2xx transcripts that are not transcripts
+
+SIGN_IN_PAGE = httpx.Response(
+    200, text="<html><body>Sign in</body></html>", headers={"content-type": "text/html"}
+)
+ERROR_OBJECT = httpx.Response(
+    200, json={"error": {"message": f"quota exceeded for {API_KEY}", "type": "billing"}}
+)
+TRANSCRIPT_FORMATS = ["text", "srt", "vtt", "json", "verbose_json", "diarized_json"]
+
+
+async def _transcribe(client: OneRouterAudioClient, mode: str, fmt: str, clip: Path) -> Any:
+    if mode == "sync":
+        return client.transcribe(clip, response_format=fmt)  # type: ignore[call-overload]
+    return await client.atranscribe(clip, response_format=fmt)  # type: ignore[call-overload]
+
+
+@modes
+@pytest.mark.parametrize("fmt", ["text", "srt", "vtt"])
+async def test_a_sign_in_page_is_not_a_text_transcript(mode: str, fmt: str, tmp_path: Path) -> None:
+    (clip := tmp_path / "clip.mp3").write_bytes(AUDIO)
+    script = Script([SIGN_IN_PAGE])
+    with pytest.raises(OneRouterResponseError, match=f"'text/html' instead of a {fmt} transcript"):
+        await _transcribe(mock_client(script, Waits()), mode, fmt, clip)
+    assert len(script.requests) == 1
+
+
+@modes
+@pytest.mark.parametrize("fmt", TRANSCRIPT_FORMATS)
+async def test_an_error_object_sent_with_200_is_not_a_transcript(
+    mode: str, fmt: str, tmp_path: Path
+) -> None:
+    """The provider's message is quoted (key masked), not pydantic's 'Field required'."""
+    (clip := tmp_path / "clip.mp3").write_bytes(AUDIO)
+    script = Script([ERROR_OBJECT])
+    with pytest.raises(OneRouterResponseError, match="quota exceeded for \\[redacted\\]") as caught:
+        await _transcribe(mock_client(script, Waits()), mode, fmt, clip)
+    assert API_KEY not in str(caught.value)
+    assert "Field required" not in str(caught.value)
+    assert len(script.requests) == 1
+
+
+@modes
+async def test_a_text_transcript_that_is_json_without_an_error_is_kept(
+    mode: str, tmp_path: Path
+) -> None:
+    (clip := tmp_path / "clip.mp3").write_bytes(AUDIO)
+    body = '{"said": "a sentence about JSON"}'
+    script = Script([httpx.Response(200, text=body)])
+    assert await _transcribe(mock_client(script, Waits()), mode, "text", clip) == body
