@@ -86,9 +86,21 @@ def _decode_pcm(source: Path | bytes, name: str) -> Iterator[bytes]:
             if not container.streams.audio:
                 raise OneRouterInputError(f"{name!r} holds no audio stream to split.")
             resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-            for frame in container.decode(container.streams.audio[0]):
-                for block in resampler.resample(frame):
-                    yield bytes(block.planes[0])[: block.samples * 2]
+            decoded = False
+            for packet in container.demux(container.streams.audio[0]):
+                try:
+                    frames = packet.decode()
+                except av.InvalidDataError:
+                    continue  # one damaged packet: skip it, as ffmpeg and the API do
+                for frame in frames:
+                    decoded = True
+                    for block in resampler.resample(frame):
+                        yield bytes(block.planes[0])[: block.samples * 2]
+            if not decoded:
+                raise OneRouterInputError(
+                    f"{name!r} could not be decoded for splitting (no packet held audio). "
+                    "The file may be corrupt."
+                )
             for block in resampler.resample(None):
                 yield bytes(block.planes[0])[: block.samples * 2]
     except av.FFmpegError as error:

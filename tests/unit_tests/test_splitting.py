@@ -195,3 +195,13 @@ def test_the_split_limit_never_exceeds_the_clients(audio_dir: Path) -> None:
     built = OneRouterTranscriptLoader(audio_dir, api_key="k", max_upload_bytes=50 * 2**20)
     assert built.transcriber.client.max_upload_bytes == 50 * 2**20
     assert built.transcriber.max_upload_bytes == 50 * 2**20
+
+
+def test_a_damaged_packet_is_skipped_not_fatal(audio_dir: Path) -> None:
+    # Three files glued together: the tags in the middle decode as damaged packets.
+    lecture = (audio_dir / "lecture.mp3").read_bytes()
+    glued = lecture * 3
+    chunks = list(split_audio(glued, name="glued.mp3", max_bytes=150_000))
+    total = chunks[-1].offset + chunks[-1].duration
+    assert len(chunks) >= 2
+    assert total == pytest.approx(3 * decoded_seconds(lecture), rel=0.05)
