@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from langchain_onerouter_audio._documents import Mode, Task
-from langchain_onerouter_audio._files import atomic_output
+from langchain_onerouter_audio._files import AudioInput, atomic_output, sniff_audio_format
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
     DEFAULT_TTS_MODEL,
@@ -232,6 +232,14 @@ def _render(result: Any) -> str:
     return str(result.model_dump_json(indent=2, exclude_none=True))
 
 
+def _audio_input(file: str) -> AudioInput:
+    """A path, or for ``-`` the bytes on stdin, named by the format they turn out to be."""
+    if file != "-":
+        return file
+    data = sys.stdin.buffer.read()
+    return (f"stdin.{sniff_audio_format(data[:16]) or 'audio'}", data)
+
+
 def _speech_to_text(args: argparse.Namespace) -> int:
     if args.output is not None:
         _check_target(args.output, args.overwrite)
@@ -240,12 +248,13 @@ def _speech_to_text(args: argparse.Namespace) -> int:
         "prompt": args.prompt,
         "temperature": args.temperature,
     }
+    audio = _audio_input(args.file)
     with _client(args) as client:
         if args.command == "transcribe":
             options["language"] = args.language
-            result = client.transcribe(args.file, response_format=args.format, **options)
+            result = client.transcribe(audio, response_format=args.format, **options)
         else:
-            result = client.translate(args.file, response_format=args.format, **options)
+            result = client.translate(audio, response_format=args.format, **options)
     with _text_output(args.output, args.overwrite) as emit:
         emit(_render(result).rstrip("\n") + "\n")
     return OK
@@ -344,7 +353,9 @@ def _output_options(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def _stt_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
-    parser.add_argument("file", help="audio file (flac, mp3, mp4, m4a, ogg, wav, webm, ...)")
+    parser.add_argument(
+        "file", help="audio file (flac, mp3, mp4, m4a, ogg, wav, webm, ...); '-': read stdin"
+    )
     parser.add_argument("--format", choices=formats, default="text", help="default: text")
     parser.add_argument(
         "--model",

@@ -455,3 +455,20 @@ def test_load_segments_of_a_transcript_without_segments_or_duration(
         server_env(server)
         assert main(["load", str(audio_dir / "hello.mp3"), "--mode", "segments"]) == 0
     assert capsys.readouterr().out == f"# {audio_dir / 'hello.mp3'} [0.00-]\nHello there.\n"
+
+
+def test_transcribe_reads_audio_from_stdin(
+    audio_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    server_env: Callable[[LocalServer], None],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    clip = (audio_dir / "hello.mp3").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(clip)))
+    with LocalServer(lambda seen: respond(200, b"hello from stdin\n")) as server:
+        server_env(server)
+        assert main(["transcribe", "-"]) == 0
+    assert capsys.readouterr().out == "hello from stdin\n"
+    (seen,) = server.requests
+    assert b'filename="stdin.mp3"' in seen.body
+    assert clip in seen.body
