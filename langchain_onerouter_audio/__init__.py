@@ -130,10 +130,15 @@ __all__ = [
     "UsageTokens",
     "Word",
 ]
-__version__ = "0.1.0"
+__version__: str  # read on first use from the installed metadata (pyproject), not a copy
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from langchain_onerouter_audio._version import package_version
+
+        globals()[name] = version = package_version()
+        return version
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -143,4 +148,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+    return sorted({*globals(), *_EXPORTS, "__version__"})

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import importlib.metadata
 import io
 import logging
 import math
@@ -48,6 +47,7 @@ from langchain_onerouter_audio._responses import (
 )
 from langchain_onerouter_audio._retry import RetryPolicy, parse_retry_after
 from langchain_onerouter_audio._sse import SseAudioWriter
+from langchain_onerouter_audio._version import package_version
 from langchain_onerouter_audio.errors import (
     OneRouterConnectionError,
     OneRouterError,
@@ -132,11 +132,7 @@ def _cause(error: Exception, redacted: str) -> Exception | None:
 @functools.cache
 def _user_agent() -> str:
     """Name the version as installed: pyproject is its one source, not a copy here."""
-    try:
-        version = importlib.metadata.version("langchain-onerouter-audio")
-    except importlib.metadata.PackageNotFoundError:  # imported from a source tree
-        version = "unknown"
-    return f"langchain-onerouter-audio/{version}"
+    return f"langchain-onerouter-audio/{package_version()}"
 
 
 def _checked_key(key: str | SecretStr | None) -> SecretStr:
