@@ -13,10 +13,11 @@ import struct
 from collections.abc import Sequence
 
 from langchain_onerouter_audio.errors import OneRouterInputError, OneRouterResponseError
+from langchain_onerouter_audio.models import AudioFormat
 
 __all__ = ["JOINABLE_FORMATS", "check_joinable", "join_audio"]
 
-JOINABLE_FORMATS = ("mp3", "aac", "pcm", "wav")
+JOINABLE_FORMATS: tuple[AudioFormat, ...] = ("mp3", "aac", "pcm", "wav")
 _STREAMING_SIZES = (0, 0xFFFFFFFF)  # what a WAV streamed before its length was known says
 
 

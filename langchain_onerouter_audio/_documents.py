@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from langchain_core.documents import Document
 
 from langchain_onerouter_audio._responses import TranscriptResult
-from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import Transcription, TranscriptionVerbose
 
-__all__ = ["MODE_FORMATS", "Mode", "Task", "WireFormat", "check_choice", "transcript_documents"]
+__all__ = ["MODE_FORMATS", "Mode", "Task", "WireFormat", "transcript_documents"]
 
 Mode = Literal["single", "segments", "srt", "vtt"]
 Task = Literal["transcribe", "translate"]
@@ -23,13 +22,6 @@ MODE_FORMATS: dict[Mode, WireFormat] = {
     "srt": "srt",
     "vtt": "vtt",
 }
-
-
-def check_choice(name: str, value: object, choices: Any) -> None:
-    """Refuse ``value`` unless it is one of the ``Literal`` type's values."""
-    allowed = get_args(choices)
-    if value not in allowed:
-        raise OneRouterInputError(f"`{name}` is {value!r}; use one of: {', '.join(allowed)}.")
 
 
 def _known(**values: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Union
 
 from langchain_onerouter_audio.errors import OneRouterInputError
-from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES, UPLOAD_FORMATS
+from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES, UPLOAD_FORMATS, UPLOAD_MIME_TYPES
 
 __all__ = [
     "AudioInput",
@@ -247,18 +247,6 @@ def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO
         raise
 
 
-_MIME_TYPES = {
-    "flac": "audio/flac",
-    "mp3": "audio/mpeg",
-    "mp4": "audio/mp4",
-    "mpeg": "audio/mpeg",
-    "mpga": "audio/mpeg",
-    "m4a": "audio/mp4",
-    "ogg": "audio/ogg",
-    "wav": "audio/wav",
-    "webm": "audio/webm",
-}
-
 AudioInput = Union[str, "os.PathLike[str]", tuple[str, bytes]]
 
 
@@ -274,7 +262,7 @@ class UploadFile:
     @property
     def mime_type(self) -> str:
         """Content type sent with the file part."""
-        return _MIME_TYPES.get(_extension(self.name), "application/octet-stream")
+        return UPLOAD_MIME_TYPES.get(_extension(self.name), "application/octet-stream")
 
     @classmethod
     def from_input(cls, file: AudioInput, *, max_bytes: int = MAX_UPLOAD_BYTES) -> UploadFile:

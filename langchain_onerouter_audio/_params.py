@@ -9,16 +9,20 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from typing import Any, Literal, TypedDict
+from typing import Any, TypedDict
 
+from langchain_onerouter_audio._checks import check_choice
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import (
     MAX_SPEECH_INPUT_CHARS,
-    SPEECH_FORMATS,
     AudioFormat,
     ChunkingStrategy,
     ServerVad,
+    StreamFormat,
     TimestampGranularity,
+    TranscriptExtra,
+    TranscriptFormat,
+    TranslationFormat,
 )
 
 __all__ = [
@@ -38,8 +42,6 @@ DEFAULT_TRANSCRIPTION_MODEL = "whisper-1"
 DEFAULT_VOICE = "alloy"
 
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
-_TRANSCRIPT_FORMATS = ("json", "text", "srt", "verbose_json", "vtt", "diarized_json")
-_TRANSLATION_FORMATS = _TRANSCRIPT_FORMATS[:-1]
 
 FormField = tuple[str, str]
 
@@ -57,7 +59,7 @@ class TranscriptionOptions(TranslationOptions, total=False):
 
     language: str | None
     timestamp_granularities: Sequence[TimestampGranularity] | None
-    include: Sequence[Literal["logprobs"]] | None
+    include: Sequence[TranscriptExtra] | None
     chunking_strategy: ChunkingStrategy | None
     known_speaker_names: Sequence[str] | None
     known_speaker_references: Sequence[str] | None
@@ -72,11 +74,6 @@ def _check_range(name: str, value: float | None, low: float, high: float) -> Non
         raise OneRouterInputError(f"`{name}` must be a number between {low} and {high}.")
     if not low <= value <= high:
         raise OneRouterInputError(f"`{name}` is {value}; it must be between {low} and {high}.")
-
-
-def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
-    if value not in choices:
-        raise OneRouterInputError(f"`{name}` is {value!r}; use one of: {', '.join(choices)}.")
 
 
 def _check_model(model: str) -> None:
@@ -100,7 +97,7 @@ def speech_payload(
     instructions: str | None = None,
     response_format: AudioFormat = "mp3",
     speed: float | None = None,
-    stream_format: Literal["sse", "audio"] | None = None,
+    stream_format: StreamFormat | None = None,
 ) -> dict[str, Any]:
     """Validate a speech request and return its JSON body."""
     if not isinstance(text, str) or not text.strip():
@@ -113,10 +110,10 @@ def speech_payload(
     _check_model(model)
     if not isinstance(voice, str) or not voice.strip():
         raise OneRouterInputError("`voice` must be a non-empty voice name, e.g. 'alloy'.")
-    _check_choice("response_format", response_format, SPEECH_FORMATS)
+    check_choice("response_format", response_format, AudioFormat)
     _check_range("speed", speed, 0.25, 4.0)
     if stream_format is not None:
-        _check_choice("stream_format", stream_format, ("sse", "audio"))
+        check_choice("stream_format", stream_format, StreamFormat)
     payload: dict[str, Any] = {
         "model": model,
         "input": text,
@@ -139,7 +136,7 @@ def _chunking_field(strategy: ChunkingStrategy) -> str:
 
 def translation_fields(response_format: str, **options: Any) -> list[FormField]:
     """Validate a translation request and return its form fields (without the file)."""
-    _check_choice("response_format", response_format, _TRANSLATION_FORMATS)
+    check_choice("response_format", response_format, TranslationFormat)
     return _common_fields(response_format, options)
 
 
@@ -158,7 +155,7 @@ def _common_fields(response_format: str, options: dict[str, Any]) -> list[FormFi
 
 def transcription_fields(response_format: str, **options: Any) -> list[FormField]:
     """Validate a transcription request and return its form fields (without the file)."""
-    _check_choice("response_format", response_format, _TRANSCRIPT_FORMATS)
+    check_choice("response_format", response_format, TranscriptFormat)
     fields = _common_fields(response_format, options)
     language = options.get("language")
     validate_language(language)
@@ -166,12 +163,12 @@ def transcription_fields(response_format: str, **options: Any) -> list[FormField
         fields.append(("language", language))
     granularities = options.get("timestamp_granularities") or ()
     for granularity in granularities:
-        _check_choice("timestamp_granularities", granularity, ("word", "segment"))
+        check_choice("timestamp_granularities", granularity, TimestampGranularity)
     if granularities and response_format != "verbose_json":
         raise OneRouterInputError("`timestamp_granularities` needs response_format='verbose_json'.")
     fields.extend(("timestamp_granularities[]", g) for g in granularities)
     for item in options.get("include") or ():
-        _check_choice("include", item, ("logprobs",))
+        check_choice("include", item, TranscriptExtra)
         fields.append(("include[]", item))
     if options.get("chunking_strategy") is not None:
         fields.append(("chunking_strategy", _chunking_field(options["chunking_strategy"])))

@@ -22,12 +22,12 @@ from pydantic import SecretStr
 from typing_extensions import Unpack
 
 from langchain_onerouter_audio._cache import TranscriptCache, audio_digest, cache_key
+from langchain_onerouter_audio._checks import check_choice
 from langchain_onerouter_audio._documents import (
     MODE_FORMATS,
     Mode,
     Task,
     WireFormat,
-    check_choice,
     transcript_documents,
 )
 from langchain_onerouter_audio._files import AudioInput, UploadFile

@@ -37,7 +37,7 @@ from langchain_onerouter_audio.errors import (
 )
 from langchain_onerouter_audio.models import (
     MAX_SPEECH_INPUT_CHARS,
-    AudioFormat,
+    SPEECH_FORMATS,
     TranscriptFormat,
     TranslationFormat,
 )
@@ -63,10 +63,9 @@ _SKIPPED = (
     "\n\nWith --skip-errors the other files still load, but the exit code is that of\n"
     "the worst skipped failure (0 only when no file was skipped)."
 )
-_SPEECH_FORMATS: tuple[str, ...] = get_args(AudioFormat)
 # Output file extensions and the format each names; opus comes in an Ogg container.
 _EXTENSION_FORMATS: dict[str, str] = {
-    **{name: name for name in _SPEECH_FORMATS},
+    **{name: name for name in SPEECH_FORMATS},
     "ogg": "opus",
     "oga": "opus",
 }
@@ -386,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     speak.add_argument("text", help="the text to speak ('-': read from stdin)")
     speak.add_argument("-o", "--output", required=True, help="audio file to write ('-': stdout)")
     speak.add_argument(
-        "--format", choices=_SPEECH_FORMATS, help="default: from -o (.ogg: opus), else mp3"
+        "--format", choices=SPEECH_FORMATS, help="default: from -o (.ogg: opus), else mp3"
     )
     speak.add_argument(
         "--voice", default=DEFAULT_VOICE, help=f"e.g. alloy, coral, nova (default {DEFAULT_VOICE})"

@@ -14,8 +14,8 @@ from langchain_core.document_loaders import BaseLoader
 from langchain_core.documents import Document
 from typing_extensions import Unpack
 
+from langchain_onerouter_audio._checks import check_choice
 from langchain_onerouter_audio._concurrency import aordered_map, ordered_map
-from langchain_onerouter_audio._documents import check_choice
 from langchain_onerouter_audio._transcriber import Transcriber, TranscriberOptions
 from langchain_onerouter_audio.errors import (
     OneRouterAuthenticationError,

@@ -6,7 +6,7 @@ ones are exported as constants. Values fixed by the wire format are closed ``Lit
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,14 +17,22 @@ __all__ = [
     "KNOWN_VOICES",
     "MAX_SPEECH_INPUT_CHARS",
     "MAX_UPLOAD_BYTES",
+    "MODEL_TRANSCRIPT_FORMATS",
+    "PCM_CHANNELS",
+    "PCM_SAMPLE_RATE",
+    "PCM_SAMPLE_WIDTH",
     "SPEECH_FORMATS",
+    "SPEECH_MIME_TYPES",
     "UPLOAD_FORMATS",
+    "UPLOAD_MIME_TYPES",
     "AudioFormat",
     "ChunkingStrategy",
     "DiarizedSegment",
     "Logprob",
     "Segment",
+    "StreamFormat",
     "TimestampGranularity",
+    "TranscriptExtra",
     "TranscriptFormat",
     "TranscriptTextDelta",
     "TranscriptTextDone",
@@ -33,6 +41,7 @@ __all__ = [
     "TranscriptionStreamEvent",
     "TranscriptionVerbose",
     "TranslationFormat",
+    "UploadFormat",
     "Usage",
     "UsageDuration",
     "UsageTokens",
@@ -56,11 +65,54 @@ KNOWN_VOICES = (
 )  # fmt: skip
 
 AudioFormat = Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
-SPEECH_FORMATS: tuple[AudioFormat, ...] = ("mp3", "opus", "aac", "flac", "wav", "pcm")
+"""What the speech endpoint writes (its ``response_format``)."""
+SPEECH_FORMATS: tuple[AudioFormat, ...] = get_args(AudioFormat)
+UploadFormat = Literal["flac", "mp3", "mp4", "mpeg", "mpga", "m4a", "ogg", "wav", "webm"]
+"""File extensions the transcription and translation endpoints read."""
+UPLOAD_FORMATS: tuple[UploadFormat, ...] = get_args(UploadFormat)
+StreamFormat = Literal["sse", "audio"]
+"""How streamed speech comes: server-sent events, or the audio bytes as they are."""
 TranscriptFormat = Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
 TranslationFormat = Literal["json", "text", "srt", "verbose_json", "vtt"]
 TimestampGranularity = Literal["word", "segment"]
-UPLOAD_FORMATS = ("flac", "mp3", "mp4", "mpeg", "mpga", "m4a", "ogg", "wav", "webm")
+TranscriptExtra = Literal["logprobs"]
+"""What a transcription's ``include`` may ask for besides the text."""
+
+PCM_SAMPLE_RATE = 24_000
+"""Samples per second of ``pcm`` audio."""
+PCM_SAMPLE_WIDTH = 2
+"""Bytes per ``pcm`` sample: 16-bit signed, little-endian."""
+PCM_CHANNELS = 1
+"""``pcm`` audio is mono."""
+
+# Content types: of the audio the speech endpoint writes, and of the files sent to it.
+SPEECH_MIME_TYPES: dict[AudioFormat, str] = {
+    "mp3": "audio/mpeg",
+    "opus": "audio/ogg",
+    "aac": "audio/aac",
+    "flac": "audio/flac",
+    "wav": "audio/wav",
+    "pcm": f"audio/L16;rate={PCM_SAMPLE_RATE};channels={PCM_CHANNELS}",
+}
+UPLOAD_MIME_TYPES: dict[str, str] = {
+    "flac": "audio/flac",
+    "mp3": "audio/mpeg",
+    "mp4": "audio/mp4",
+    "mpeg": "audio/mpeg",
+    "mpga": "audio/mpeg",
+    "m4a": "audio/mp4",
+    "ogg": "audio/ogg",
+    "wav": "audio/wav",
+    "webm": "audio/webm",
+}
+
+# The known models that give fewer formats than whisper-1; none of them gives verbose_json.
+# Models not named here (whisper-1, and any OneRouter routes to) are not limited.
+MODEL_TRANSCRIPT_FORMATS: dict[str, tuple[TranscriptFormat, ...]] = {
+    "gpt-4o-transcribe": ("json", "text"),
+    "gpt-4o-mini-transcribe": ("json", "text"),
+    "gpt-4o-transcribe-diarize": ("json", "text", "diarized_json"),
+}
 
 
 class _Wire(BaseModel):

@@ -28,7 +28,14 @@ from langchain_onerouter_audio._sentences import (
     split_sentences,
 )
 from langchain_onerouter_audio.client import OneRouterAudioClient, SpeechOptions
-from langchain_onerouter_audio.models import MAX_SPEECH_INPUT_CHARS, AudioFormat
+from langchain_onerouter_audio.models import (
+    MAX_SPEECH_INPUT_CHARS,
+    PCM_CHANNELS,
+    PCM_SAMPLE_RATE,
+    PCM_SAMPLE_WIDTH,
+    SPEECH_MIME_TYPES,
+    AudioFormat,
+)
 from langchain_onerouter_audio.tools import SETTINGS_CONFIG, client_from_settings
 
 __all__ = [
@@ -38,22 +45,6 @@ __all__ = [
     "AudioChunk",
     "OneRouterSpeechSynthesizer",
 ]
-
-PCM_SAMPLE_RATE = 24_000
-"""Samples per second of ``pcm`` audio."""
-PCM_SAMPLE_WIDTH = 2
-"""Bytes per ``pcm`` sample: 16-bit signed, little-endian."""
-PCM_CHANNELS = 1
-"""``pcm`` audio is mono."""
-
-_MIME_TYPES: dict[str, str] = {
-    "mp3": "audio/mpeg",
-    "opus": "audio/ogg",
-    "aac": "audio/aac",
-    "flac": "audio/flac",
-    "wav": "audio/wav",
-    "pcm": "audio/L16;rate=24000;channels=1",
-}
 
 
 @dataclass(frozen=True)
@@ -77,7 +68,7 @@ class AudioChunk:
     @property
     def mime_type(self) -> str:
         """Content type of ``audio``, e.g. for an HTTP response."""
-        return _MIME_TYPES[self.format]
+        return SPEECH_MIME_TYPES[self.format]
 
     def __repr__(self) -> str:
         return (

@@ -9,6 +9,7 @@ from langchain_core.tools import BaseTool, BaseToolkit
 from pydantic import Field, field_validator, model_validator
 from typing_extensions import Self
 
+from langchain_onerouter_audio._checks import check_transcript_format
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
     DEFAULT_TTS_MODEL,
@@ -23,7 +24,6 @@ from langchain_onerouter_audio.tools import (
     OneRouterTranscriptionTool,
     OneRouterTranslationTool,
     absolute_folder,
-    check_transcript_format,
     client_from_settings,
 )
 

@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic.v1 import ValidationError as ValidationErrorV1
 from typing_extensions import Self
 
+from langchain_onerouter_audio._checks import check_transcript_format
 from langchain_onerouter_audio._files import resolve_inside
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
@@ -71,12 +72,6 @@ _USER = str(os.getuid()) if hasattr(os, "getuid") else getpass.getuser()
 DEFAULT_OUTPUT_DIR = Path(tempfile.gettempdir()) / f"langchain-onerouter-audio-{_USER}"
 _CLIENT_SETTINGS = ("api_key", "base_url", "timeout", "max_retries", "max_upload_bytes")
 _NO_SPEECH = "No speech was recognised in the audio file."
-# The known models that give fewer formats than whisper-1; none of them gives verbose_json.
-_MODEL_FORMATS = {
-    "gpt-4o-transcribe": ("json", "text"),
-    "gpt-4o-mini-transcribe": ("json", "text"),
-    "gpt-4o-transcribe-diarize": ("json", "text", "diarized_json"),
-}
 
 
 # A misspelt setting (``api_kye=``) is an error, not silently dropped; the error must not
@@ -134,16 +129,6 @@ def _private_output_dir(path: Path) -> Path:
         f"The default output folder {str(path)!r} {problem}. "
         "Set output_dir= on the speech tool to a folder of your own."
     )
-
-
-def check_transcript_format(model: str, transcript_format: str) -> None:
-    """Refuse a format the model cannot give: every call would fail, unfixable by the caller."""
-    allowed = _MODEL_FORMATS.get(model)
-    if allowed is not None and transcript_format not in allowed:
-        raise ValueError(
-            f"{model} gives only {', '.join(allowed)}; "
-            f"transcript_format={transcript_format!r} would be refused on every call."
-        )
 
 
 @contextlib.contextmanager

@@ -14,18 +14,24 @@ from langchain_onerouter_audio.models import (
     KNOWN_VOICES,
     MAX_SPEECH_INPUT_CHARS,
     MAX_UPLOAD_BYTES,
+    MODEL_TRANSCRIPT_FORMATS,
     SPEECH_FORMATS,
+    SPEECH_MIME_TYPES,
     UPLOAD_FORMATS,
+    UPLOAD_MIME_TYPES,
     AudioFormat,
     DiarizedSegment,
     Segment,
     ServerVad,
+    StreamFormat,
     TimestampGranularity,
+    TranscriptExtra,
     TranscriptFormat,
     Transcription,
     TranscriptionDiarized,
     TranscriptionVerbose,
     TranslationFormat,
+    UploadFormat,
     Usage,
     UsageDuration,
     UsageTokens,
@@ -60,6 +66,25 @@ def test_closed_literals_match_their_tuples() -> None:
     }
     assert set(get_args(TranslationFormat)) == set(get_args(TranscriptFormat)) - {"diarized_json"}
     assert set(get_args(TimestampGranularity)) == {"word", "segment"}
+    assert get_args(UploadFormat) == UPLOAD_FORMATS
+    assert get_args(StreamFormat) == ("sse", "audio")
+    assert get_args(TranscriptExtra) == ("logprobs",)
+
+
+def test_every_format_has_one_mime_type() -> None:
+    assert tuple(SPEECH_MIME_TYPES) == SPEECH_FORMATS
+    assert tuple(UPLOAD_MIME_TYPES) == UPLOAD_FORMATS
+    assert SPEECH_MIME_TYPES["pcm"] == "audio/L16;rate=24000;channels=1"
+    assert all(mime.startswith("audio/") for mime in [*SPEECH_MIME_TYPES.values()])
+    assert all(mime.startswith("audio/") for mime in [*UPLOAD_MIME_TYPES.values()])
+
+
+def test_model_format_limits_name_known_models_and_formats() -> None:
+    assert set(MODEL_TRANSCRIPT_FORMATS) <= set(KNOWN_TRANSCRIPTION_MODELS)
+    assert "whisper-1" not in MODEL_TRANSCRIPT_FORMATS
+    for formats in MODEL_TRANSCRIPT_FORMATS.values():
+        assert {"json", "text"} <= set(formats) <= set(get_args(TranscriptFormat))
+        assert "verbose_json" not in formats
 
 
 @pytest.mark.parametrize(

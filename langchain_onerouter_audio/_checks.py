@@ -1,0 +1,34 @@
+"""Checks of values against the wire format's closed sets, shared by every face.
+
+Each set is a ``Literal`` type in ``models`` (or beside the option it closes), so the
+type a caller sees and the values refused at run time cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from langchain_onerouter_audio.errors import OneRouterInputError
+from langchain_onerouter_audio.models import MODEL_TRANSCRIPT_FORMATS
+
+__all__ = ["check_choice", "check_transcript_format"]
+
+
+def check_choice(name: str, value: object, choices: object) -> None:
+    """Refuse ``value`` unless it is one of the ``Literal`` type ``choices``' values."""
+    allowed: tuple[str, ...] = get_args(choices)
+    if value not in allowed:
+        raise OneRouterInputError(f"`{name}` is {value!r}; use one of: {', '.join(allowed)}.")
+
+
+def check_transcript_format(model: str, transcript_format: str) -> None:
+    """Refuse a format the model cannot give: every call would fail, unfixable by the caller.
+
+    A ``ValueError``, as pydantic validators raise; models with no known limit pass.
+    """
+    allowed = MODEL_TRANSCRIPT_FORMATS.get(model)
+    if allowed is not None and transcript_format not in allowed:
+        raise ValueError(
+            f"{model} gives only {', '.join(allowed)}; "
+            f"transcript_format={transcript_format!r} would be refused on every call."
+        )
