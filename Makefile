@@ -23,7 +23,7 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy --strict langchain_onerouter_audio
+	$(PY) -m mypy --strict langchain_onerouter_audio tests/typecheck
 
 format: $(VENV)/.installed
 	$(PY) -m ruff format .

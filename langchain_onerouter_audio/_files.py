@@ -103,19 +103,26 @@ def check_audio_bytes(
         )
 
 
-def check_audio_file(path: Path, *, max_bytes: int = MAX_UPLOAD_BYTES) -> int:
-    """Check a local audio file before upload; return its size in bytes."""
+def check_audio_file(
+    path: Path, *, max_bytes: int = MAX_UPLOAD_BYTES, shown_as: str | None = None
+) -> int:
+    """Check a local audio file before upload; return its size in bytes.
+
+    Errors name the file as ``shown_as`` when given (e.g. the path a model gave, relative to
+    its folder), else by ``path``.
+    """
+    shown = str(path) if shown_as is None else shown_as
     try:
         if not path.exists():
-            raise OneRouterInputError(f"No file at {str(path)!r}. Check the path and try again.")
+            raise OneRouterInputError(f"No file at {shown!r}. Check the path and try again.")
         if not path.is_file():
-            raise OneRouterInputError(f"{str(path)!r} is not a regular file. Give an audio file.")
+            raise OneRouterInputError(f"{shown!r} is not a regular file. Give an audio file.")
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError as error:  # e.g. a name too long, or no permission to read
         raise OneRouterInputError(
-            f"{str(path)!r} cannot be read ({error.strerror or type(error).__name__}). "
+            f"{shown!r} cannot be read ({error.strerror or type(error).__name__}). "
             "Check the path and try again."
         ) from None
     check_audio_bytes(path.name, head, size, max_bytes=max_bytes)

@@ -15,10 +15,8 @@ import sys
 from collections.abc import Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypedDict
 
 from langchain_core.documents import Document
-from pydantic import SecretStr
 from typing_extensions import Unpack
 
 from langchain_onerouter_audio._cache import TranscriptCache, audio_digest, cache_key
@@ -38,9 +36,14 @@ from langchain_onerouter_audio._params import (
     transcription_fields,
 )
 from langchain_onerouter_audio._responses import TranscriptResult
+from langchain_onerouter_audio._settings import (
+    CLIENT_SETTINGS,
+    ClientSettings,
+    client_from_settings,
+    refuse_client_with_settings,
+)
 from langchain_onerouter_audio._splitting import SplitChunk, split_audio
 from langchain_onerouter_audio._stitch import stitch_transcripts
-from langchain_onerouter_audio.client import OneRouterAudioClient
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES
 
@@ -49,10 +52,11 @@ __all__ = ["Transcriber", "TranscriberOptions"]
 logger = logging.getLogger("langchain_onerouter_audio")
 
 
-class TranscriberOptions(TypedDict, total=False):
+class TranscriberOptions(ClientSettings, total=False):
     """Settings shared by OneRouterTranscriptLoader and OneRouterAudioParser.
 
-    client: an OneRouterAudioClient to use (else one is built from api_key / base_url / env).
+    client: an OneRouterAudioClient to use; else one is built from api_key, base_url,
+        timeout, max_retries (each as for the client, from the environment when not given).
     mode: "single" (default), "segments", "srt" or "vtt".
     task: "transcribe" (default) or "translate" (into English).
     model, language, prompt, temperature: request options (language: transcription only).
@@ -61,9 +65,6 @@ class TranscriberOptions(TypedDict, total=False):
     cache_dir: folder for the transcript cache; off when not given.
     """
 
-    client: OneRouterAudioClient
-    api_key: str | SecretStr
-    base_url: str
     mode: Mode
     task: Task
     model: str
@@ -100,10 +101,11 @@ class Transcriber:
 
     def __init__(self, **options: Unpack[TranscriberOptions]) -> None:
         limit = options.get("max_upload_bytes")
-        self.client = options.get("client") or OneRouterAudioClient(
-            api_key=options.get("api_key"),
-            base_url=options.get("base_url"),
-            max_upload_bytes=limit or MAX_UPLOAD_BYTES,
+        # The upload limit is also the splitter's own, so it may come with a client too.
+        given = [name for name in CLIENT_SETTINGS if name in options and name != "max_upload_bytes"]
+        refuse_client_with_settings(options.get("client"), given)
+        self.client = options.get("client") or client_from_settings(
+            {**options, "max_upload_bytes": limit or MAX_UPLOAD_BYTES}
         )
         self.mode: Mode = options.get("mode", "single")
         self.task: Task = options.get("task", "transcribe")

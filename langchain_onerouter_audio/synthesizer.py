@@ -17,7 +17,7 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForChainRun
 from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from langchain_core.runnables.config import get_executor_for_config
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from langchain_onerouter_audio._audio_join import check_joinable, join_audio
 from langchain_onerouter_audio._params import DEFAULT_TTS_MODEL, DEFAULT_VOICE
@@ -27,7 +27,8 @@ from langchain_onerouter_audio._sentences import (
     sentence_batches,
     split_sentences,
 )
-from langchain_onerouter_audio.client import OneRouterAudioClient, SpeechOptions
+from langchain_onerouter_audio._settings import SETTINGS_CONFIG, ClientSettingsMixin
+from langchain_onerouter_audio.client import SpeechOptions
 from langchain_onerouter_audio.models import (
     MAX_SPEECH_INPUT_CHARS,
     PCM_CHANNELS,
@@ -36,7 +37,6 @@ from langchain_onerouter_audio.models import (
     SPEECH_MIME_TYPES,
     AudioFormat,
 )
-from langchain_onerouter_audio.tools import SETTINGS_CONFIG, client_from_settings
 
 __all__ = [
     "PCM_CHANNELS",
@@ -90,7 +90,7 @@ async def _single(text: str) -> AsyncIterator[str]:
     yield text
 
 
-class OneRouterSpeechSynthesizer(RunnableSerializable[str, AudioChunk]):
+class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, AudioChunk]):
     """A Runnable that turns (streamed) text into speech, one audio chunk per sentence.
 
     ``stream`` / ``transform`` (and their async forms) split the incoming text into
@@ -111,14 +111,6 @@ class OneRouterSpeechSynthesizer(RunnableSerializable[str, AudioChunk]):
 
     model_config = SETTINGS_CONFIG
 
-    _client_from_settings = model_validator(mode="before")(client_from_settings)
-
-    client: OneRouterAudioClient = Field(default_factory=OneRouterAudioClient, exclude=True)
-    """The client that sends requests (reads ONEROUTER_API_KEY when not given).
-
-    Or give the client's settings instead, as to the tools: ``api_key=``, ``base_url=``,
-    ``timeout=``, ``max_retries=``.
-    """
     model: str = DEFAULT_TTS_MODEL
     """TTS model, e.g. gpt-4o-mini-tts, tts-1, tts-1-hd."""
     voice: str = DEFAULT_VOICE

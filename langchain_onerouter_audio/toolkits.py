@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.tools import BaseTool, BaseToolkit
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from typing_extensions import Self
 
 from langchain_onerouter_audio._checks import check_transcript_format
@@ -15,25 +15,26 @@ from langchain_onerouter_audio._params import (
     DEFAULT_TTS_MODEL,
     DEFAULT_VOICE,
 )
-from langchain_onerouter_audio.client import OneRouterAudioClient
+from langchain_onerouter_audio._settings import SETTINGS_CONFIG, ClientSettingsMixin
 from langchain_onerouter_audio.models import AudioFormat, TranslationFormat
 from langchain_onerouter_audio.tools import (
     DEFAULT_OUTPUT_DIR,
-    SETTINGS_CONFIG,
     OneRouterTextToSpeechTool,
     OneRouterTranscriptionTool,
     OneRouterTranslationTool,
     absolute_folder,
-    client_from_settings,
 )
 
 __all__ = ["OneRouterAudioToolkit"]
 
+TOOL_NAMES = ("text_to_speech", "transcribe_audio", "translate_audio")
 
-class OneRouterAudioToolkit(BaseToolkit):
+
+class OneRouterAudioToolkit(ClientSettingsMixin, BaseToolkit):
     """Gives an agent ``text_to_speech``, ``transcribe_audio`` and ``translate_audio``.
 
-    One client (one connection pool) serves all three tools.
+    One client (one connection pool) serves all the tools, which are built once, with the
+    toolkit. ``selected_tools`` picks some of them, by name, in the order given.
 
     Example:
         .. code-block:: python
@@ -45,9 +46,6 @@ class OneRouterAudioToolkit(BaseToolkit):
 
     model_config = SETTINGS_CONFIG
 
-    _client_from_settings = model_validator(mode="before")(client_from_settings)
-
-    client: OneRouterAudioClient = Field(default_factory=OneRouterAudioClient, exclude=True)
     root_dir: Path = Field(default_factory=Path.cwd)
     """Folder the transcription tools may read from."""
     output_dir: Path = DEFAULT_OUTPUT_DIR
@@ -58,38 +56,52 @@ class OneRouterAudioToolkit(BaseToolkit):
     transcription_model: str = DEFAULT_TRANSCRIPTION_MODEL
     transcript_format: TranslationFormat = "verbose_json"
     """Unless set, the tools pick it for the model: verbose_json, or json for gpt-4o."""
+    selected_tools: list[str] | None = None
+    """Names of the tools to give (text_to_speech, transcribe_audio, translate_audio), in
+    this order; all three when not set."""
 
     _absolute_folders = field_validator("root_dir", "output_dir")(absolute_folder)
+    _tools: list[BaseTool] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
-    def _check_format(self) -> Self:
-        """Refuse a format the model cannot give when the toolkit is built, not when used."""
+    def _build_tools(self) -> Self:
+        """Build the chosen tools once; refuse what cannot work when built, not when used.
+
+        That is a format the model cannot give, or an unknown tool name.
+        """
         if "transcript_format" in self.model_fields_set:
             check_transcript_format(self.transcription_model, self.transcript_format)
+        names = TOOL_NAMES if self.selected_tools is None else self.selected_tools
+        unknown = [name for name in names if name not in TOOL_NAMES]
+        if unknown:
+            raise ValueError(
+                f"Unknown tool name(s) in selected_tools: {', '.join(map(repr, unknown))}. "
+                f"Choose from: {', '.join(TOOL_NAMES)}."
+            )
+        self._tools = [self._tool(name) for name in names]
         return self
 
-    def get_tools(self) -> list[BaseTool]:
-        """The three tools, in the order speak, transcribe, translate."""
-        chosen: dict[str, Any] = (
-            {"transcript_format": self.transcript_format}
-            if "transcript_format" in self.model_fields_set
-            else {}
-        )
-        return [
-            OneRouterTextToSpeechTool(
+    def _tool(self, name: str) -> BaseTool:
+        if name == "text_to_speech":
+            return OneRouterTextToSpeechTool(
                 client=self.client,
                 model=self.tts_model,
                 voice=self.voice,
                 audio_format=self.audio_format,
                 output_dir=self.output_dir,
-            ),
-            *(
-                tool(
-                    client=self.client,
-                    model=self.transcription_model,
-                    root_dir=self.root_dir,
-                    **chosen,
-                )
-                for tool in (OneRouterTranscriptionTool, OneRouterTranslationTool)
-            ),
-        ]
+            )
+        chosen: dict[str, Any] = (
+            {"transcript_format": self.transcript_format}
+            if "transcript_format" in self.model_fields_set
+            else {}
+        )
+        tool = (
+            OneRouterTranscriptionTool if name == "transcribe_audio" else OneRouterTranslationTool
+        )
+        return tool(
+            client=self.client, model=self.transcription_model, root_dir=self.root_dir, **chosen
+        )
+
+    def get_tools(self) -> list[BaseTool]:
+        """The tools built with the toolkit: speak, transcribe, translate unless selected."""
+        return list(self._tools)

@@ -17,13 +17,12 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, ClassVar, Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from langchain_core.tools import BaseTool, ToolException
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -33,14 +32,17 @@ from pydantic.v1 import ValidationError as ValidationErrorV1
 from typing_extensions import Self
 
 from langchain_onerouter_audio._checks import check_transcript_format
-from langchain_onerouter_audio._files import resolve_inside
+from langchain_onerouter_audio._files import check_audio_file, resolve_inside
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
     DEFAULT_TTS_MODEL,
     DEFAULT_VOICE,
+    TranscriptionOptions,
+    TranslationOptions,
 )
 from langchain_onerouter_audio._responses import TranscriptResult
-from langchain_onerouter_audio.client import OneRouterAudioClient, SpeechOptions
+from langchain_onerouter_audio._settings import SETTINGS_CONFIG, ClientSettingsMixin
+from langchain_onerouter_audio.client import SpeechOptions
 from langchain_onerouter_audio.errors import (
     OneRouterBadRequestError,
     OneRouterError,
@@ -70,33 +72,7 @@ __all__ = [
 
 _USER = str(os.getuid()) if hasattr(os, "getuid") else getpass.getuser()
 DEFAULT_OUTPUT_DIR = Path(tempfile.gettempdir()) / f"langchain-onerouter-audio-{_USER}"
-_CLIENT_SETTINGS = ("api_key", "base_url", "timeout", "max_retries", "max_upload_bytes")
 _NO_SPEECH = "No speech was recognised in the audio file."
-
-
-# A misspelt setting (``api_kye=``) is an error, not silently dropped; the error must not
-# print the value given, which may be a key.
-SETTINGS_CONFIG = ConfigDict(
-    arbitrary_types_allowed=True, extra="forbid", hide_input_in_errors=True
-)
-
-
-def client_from_settings(data: Any) -> Any:
-    """Turn the client settings (``api_key=``, ``base_url=``, ...) into ``client=``.
-
-    Used as a pydantic ``mode="before"`` validator by the tools and the toolkit.
-    """
-    if not isinstance(data, dict) or not any(key in data for key in _CLIENT_SETTINGS):
-        return data
-    data = dict(data)
-    settings = {key: data.pop(key) for key in _CLIENT_SETTINGS if key in data}
-    if data.get("client") is not None:
-        # Not a ValueError: pydantic would wrap it and print the input, key included.
-        raise OneRouterError(
-            f"Pass either client= or client settings ({', '.join(settings)}), not both."
-        )
-    data["client"] = OneRouterAudioClient(**settings)
-    return data
 
 
 def absolute_folder(path: Path) -> Path:
@@ -151,18 +127,14 @@ def _explain_invalid_arguments(error: ValidationError | ValidationErrorV1) -> st
     return f"Invalid arguments ({problems}). Fix them and call the tool again."
 
 
-class _OneRouterAudioTool(BaseTool):
+class _OneRouterAudioTool(ClientSettingsMixin, BaseTool):
     """Shared settings: one client, content-and-artifact output, readable tool errors."""
 
     model_config = SETTINGS_CONFIG
 
-    client: OneRouterAudioClient = Field(default_factory=OneRouterAudioClient, exclude=True)
-    """The client that sends requests; a toolkit shares one among its tools."""
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
     handle_tool_error: bool | str | Any = True
     handle_validation_error: bool | str | Any = Field(default=_explain_invalid_arguments)
-
-    _client_from_settings = model_validator(mode="before")(client_from_settings)
 
 
 # -- text to speech
@@ -342,8 +314,6 @@ def _transcript_text(result: TranscriptResult) -> str:
 class _SpeechToTextTool(_OneRouterAudioTool):
     """Reads an audio file inside ``root_dir`` and returns its text."""
 
-    task: ClassVar[Literal["transcribe", "translate"]]
-
     model: str = DEFAULT_TRANSCRIPTION_MODEL
     """Speech-to-text model, e.g. whisper-1, gpt-4o-transcribe, gpt-4o-mini-transcribe."""
     transcript_format: TranslationFormat = "verbose_json"
@@ -364,26 +334,25 @@ class _SpeechToTextTool(_OneRouterAudioTool):
             self.transcript_format = "json"
         return self
 
-    @contextlib.contextmanager
-    def _file(self, file_path: str) -> Iterator[Path]:
-        """The file inside ``root_dir``; errors the model reads name it as the model did.
+    def _file(self, file_path: str) -> Path:
+        """The checked file inside ``root_dir``; errors the model reads name it as the model did.
 
-        The checks report the resolved, absolute path, which would tell the model where
-        ``root_dir`` lies on the host; the model only needs its own relative path back.
+        The resolved, absolute path would tell the model where ``root_dir`` lies on the host;
+        the model only needs its own relative path back.
         """
-        with _model_fixable_errors():
-            path = resolve_inside(self.root_dir, file_path)
-            try:
-                yield path
-            except OneRouterInputError as error:
-                message = str(error).replace(repr(str(path)), repr(file_path))
-                raise OneRouterInputError(message) from error
+        path = resolve_inside(self.root_dir, file_path)
+        check_audio_file(path, max_bytes=self.client.max_upload_bytes, shown_as=file_path)
+        return path
 
-    def _options(self, prompt: str | None, language: str | None) -> dict[str, Any]:
-        options: dict[str, Any] = {"model": self.model, "prompt": prompt}
-        if self.task == "transcribe":
-            options["language"] = language or None  # models send '' for "detect it"
-        return options
+    def _request(self, path: Path, prompt: str | None, language: str | None) -> TranscriptResult:
+        """Send the checked file to the tool's endpoint."""
+        raise NotImplementedError
+
+    async def _arequest(
+        self, path: Path, prompt: str | None, language: str | None
+    ) -> TranscriptResult:
+        """Async :meth:`_request`."""
+        raise NotImplementedError
 
     def _run(
         self,
@@ -392,13 +361,8 @@ class _SpeechToTextTool(_OneRouterAudioTool):
         language: str | None = None,
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[str, TranscriptResult]:
-        method = self.client.transcribe if self.task == "transcribe" else self.client.translate
-        with self._file(file_path) as path:
-            result: TranscriptResult = method(
-                path,
-                response_format=self.transcript_format,
-                **self._options(prompt, language),
-            )
+        with _model_fixable_errors():
+            result = self._request(self._file(file_path), prompt, language)
         return _transcript_text(result), result
 
     async def _arun(
@@ -408,13 +372,8 @@ class _SpeechToTextTool(_OneRouterAudioTool):
         language: str | None = None,
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[str, TranscriptResult]:
-        method = self.client.atranscribe if self.task == "transcribe" else self.client.atranslate
-        with self._file(file_path) as path:
-            result: TranscriptResult = await method(
-                path,
-                response_format=self.transcript_format,
-                **self._options(prompt, language),
-            )
+        with _model_fixable_errors():
+            result = await self._arequest(self._file(file_path), prompt, language)
         return _transcript_text(result), result
 
 
@@ -424,7 +383,6 @@ class OneRouterTranscriptionTool(_SpeechToTextTool):
     Returns the transcript text as content and the typed response as artifact.
     """
 
-    task: ClassVar[Literal["transcribe", "translate"]] = "transcribe"
     transcript_format: TranscriptFormat = "verbose_json"  # type: ignore[assignment]
     """The API's ``response_format``; verbose_json gives segments, language and duration.
 
@@ -436,6 +394,24 @@ class OneRouterTranscriptionTool(_SpeechToTextTool):
     )
     args_schema: type[BaseModel] = TranscriptionInput
 
+    def _request(self, path: Path, prompt: str | None, language: str | None) -> TranscriptResult:
+        fmt = self.transcript_format
+        return self.client.transcribe(path, response_format=fmt, **self._options(prompt, language))
+
+    async def _arequest(
+        self, path: Path, prompt: str | None, language: str | None
+    ) -> TranscriptResult:
+        fmt = self.transcript_format
+        options = self._options(prompt, language)
+        return await self.client.atranscribe(path, response_format=fmt, **options)
+
+    def _options(self, prompt: str | None, language: str | None) -> TranscriptionOptions:
+        return TranscriptionOptions(
+            model=self.model,
+            prompt=prompt,
+            language=language or None,  # models send '' for "detect it"
+        )
+
 
 class OneRouterTranslationTool(_SpeechToTextTool):
     """Translate speech in an audio file (inside ``root_dir``) into English text.
@@ -443,10 +419,23 @@ class OneRouterTranslationTool(_SpeechToTextTool):
     Returns the English text as content and the typed response as artifact.
     """
 
-    task: ClassVar[Literal["transcribe", "translate"]] = "translate"
     name: str = "translate_audio"
     description: str = (
         "Translate speech in an audio file from any language into English text. Use it when "
         "a recording is not in English and the user needs to know what it says in English."
     )
     args_schema: type[BaseModel] = SpeechToTextInput
+
+    def _request(self, path: Path, prompt: str | None, language: str | None) -> TranscriptResult:
+        """``language`` is never given: the translation's schema has none (always English)."""
+        fmt = self.transcript_format
+        return self.client.translate(path, response_format=fmt, **self._options(prompt))
+
+    async def _arequest(
+        self, path: Path, prompt: str | None, language: str | None
+    ) -> TranscriptResult:
+        fmt = self.transcript_format
+        return await self.client.atranslate(path, response_format=fmt, **self._options(prompt))
+
+    def _options(self, prompt: str | None) -> TranslationOptions:
+        return TranslationOptions(model=self.model, prompt=prompt)

@@ -305,3 +305,9 @@ def test_upload_expands_the_home_folder(monkeypatch: pytest.MonkeyPatch, audio_d
 )
 def test_upload_mime_types(name: str, mime: str) -> None:
     assert UploadFile(name=name, size=1).mime_type == mime
+
+
+def test_a_file_check_names_the_file_as_shown(tmp_path: Path) -> None:
+    with pytest.raises(OneRouterInputError, match=r"^No file at 'talks/a\.mp3'\.") as caught:
+        check_audio_file(tmp_path / "talks" / "a.mp3", shown_as="talks/a.mp3")
+    assert str(tmp_path) not in str(caught.value)

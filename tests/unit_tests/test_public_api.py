@@ -77,7 +77,7 @@ def test_unknown_names_raise_attribute_error() -> None:
 
 
 def _schema(cls: type[BaseTool]) -> dict[str, Any]:
-    tool = cls(api_key="schema-test-key")  # type: ignore[call-arg]
+    tool = cls(api_key="schema-test-key")
     schema = tool.tool_call_schema
     assert not isinstance(schema, dict)
     return json.loads(json.dumps(schema.model_json_schema()))  # type: ignore[no-any-return]
@@ -99,7 +99,7 @@ def test_tool_call_schema_shows_only_model_facing_args(
 
 @pytest.mark.parametrize(("cls", "name", "args"), MODEL_ARGS)
 def test_openai_function_definition(cls: type[BaseTool], name: str, args: dict[str, bool]) -> None:
-    function = convert_to_openai_tool(cls(api_key="schema-test-key"))["function"]  # type: ignore[call-arg]
+    function = convert_to_openai_tool(cls(api_key="schema-test-key"))["function"]
     assert function["name"] == name
     assert set(function["parameters"]["properties"]) == set(args)
     assert "client" not in json.dumps(function)

@@ -16,7 +16,9 @@ from langchain_onerouter_audio import (
 
 AUDIO = Path(__file__).resolve().parents[1] / "fixtures" / "audio"
 SETTINGS = {"api_key": "unit-test-key", "base_url": "http://127.0.0.1:9/v1"}
-ENV = {"ONEROUTER_API_KEY": "env-key", "ONEROUTER_BASE_URL": "http://127.0.0.1:9/v1"}
+ENV = {"ONEROUTER_API_KEY": "env-key", "ONEROUTER_BASE_URL": "http://env.test/v1"}
+# The settings read from the environment into the declared fields.
+FROM_ENV = {"api_key": "env-key", "base_url": "http://env.test/v1"}
 
 
 class TestTextToSpeechToolUnit(ToolsUnitTests):
@@ -34,7 +36,11 @@ class TestTextToSpeechToolUnit(ToolsUnitTests):
 
     @property
     def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
-        return ENV, {"audio_format": "wav"}, {"name": "text_to_speech", "audio_format": "wav"}
+        return (
+            ENV,
+            {"audio_format": "wav"},
+            {"name": "text_to_speech", "audio_format": "wav", **FROM_ENV},
+        )
 
 
 class TestTranscriptionToolUnit(ToolsUnitTests):
@@ -52,7 +58,7 @@ class TestTranscriptionToolUnit(ToolsUnitTests):
 
     @property
     def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
-        return ENV, {"root_dir": AUDIO}, {"name": "transcribe_audio", "root_dir": AUDIO}
+        return ENV, {"root_dir": AUDIO}, {"name": "transcribe_audio", "root_dir": AUDIO, **FROM_ENV}
 
 
 class TestTranslationToolUnit(ToolsUnitTests):
@@ -70,4 +76,8 @@ class TestTranslationToolUnit(ToolsUnitTests):
 
     @property
     def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
-        return ENV, {"model": "whisper-1"}, {"name": "translate_audio", "model": "whisper-1"}
+        return (
+            ENV,
+            {"model": "whisper-1"},
+            {"name": "translate_audio", "model": "whisper-1", **FROM_ENV},
+        )

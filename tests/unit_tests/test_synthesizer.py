@@ -307,7 +307,7 @@ def test_client_settings_build_the_client_as_for_the_tools(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("ONEROUTER_API_KEY", raising=False)
-    synth = OneRouterSpeechSynthesizer(  # type: ignore[call-arg]
+    synth = OneRouterSpeechSynthesizer(
         api_key="sk-abc", base_url="http://127.0.0.1:9/v1/", timeout=5, max_retries=4
     )
     assert synth.client.api_key.get_secret_value() == "sk-abc"
@@ -321,7 +321,7 @@ def test_a_client_with_settings_or_a_misspelt_setting_is_refused_without_the_key
     synth: OneRouterSpeechSynthesizer,
 ) -> None:
     with pytest.raises(OneRouterError, match="either client= or client settings") as caught:
-        OneRouterSpeechSynthesizer(client=synth.client, api_key="sk-conflicting-key-123")  # type: ignore[call-arg]
+        OneRouterSpeechSynthesizer(client=synth.client, api_key="sk-conflicting-key-123")
     assert "sk-conflicting-key-123" not in str(caught.value)
     with pytest.raises(ValidationError, match="api_kye") as invalid:
         OneRouterSpeechSynthesizer(api_key="sk-abc", api_kye="sk-misspelt-secret-123")  # type: ignore[call-arg]

@@ -295,7 +295,7 @@ def test_settings_build_a_client(tmp_path: Path) -> None:
     "cls", [OneRouterTextToSpeechTool, OneRouterTranscriptionTool, OneRouterTranslationTool]
 )
 def test_the_upload_limit_setting_reaches_the_client(cls: type[BaseTool]) -> None:
-    tool = cls(api_key="sk-abc", max_upload_bytes=1_000)  # type: ignore[call-arg]
+    tool = cls(api_key="sk-abc", max_upload_bytes=1_000)
     assert tool.client.max_upload_bytes == 1_000  # type: ignore[attr-defined]
 
 
