@@ -8,7 +8,8 @@ from typing import Any, BinaryIO
 
 from pydantic import SecretStr
 
-from langchain_onerouter_audio.errors import OneRouterResponseError, redact
+from langchain_onerouter_audio._error_factories import redact
+from langchain_onerouter_audio.errors import OneRouterResponseError
 
 __all__ = ["SseAudioWriter", "SseEvents"]
 
