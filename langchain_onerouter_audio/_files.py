@@ -272,14 +272,19 @@ class UploadFile:
         return UPLOAD_MIME_TYPES.get(_extension(self.name), "application/octet-stream")
 
     @classmethod
-    def from_input(cls, file: AudioInput, *, max_bytes: int = MAX_UPLOAD_BYTES) -> UploadFile:
-        """Check ``file`` (a path, or a ``(filename, bytes)`` pair) before anything is sent."""
+    def from_input(
+        cls, file: AudioInput, *, max_bytes: int = MAX_UPLOAD_BYTES, shown_as: str | None = None
+    ) -> UploadFile:
+        """Check ``file`` (a path, or a ``(filename, bytes)`` pair) before anything is sent.
+
+        Errors about a path name it as ``shown_as`` when given (see :func:`check_audio_file`).
+        """
         if isinstance(file, tuple):
             name, content = file
             check_audio_bytes(name, content[:_SNIFF_BYTES], len(content), max_bytes=max_bytes)
             return cls(name=Path(name).name, size=len(content), content=content)
         path = Path(file).expanduser()
-        size = check_audio_file(path, max_bytes=max_bytes)
+        size = check_audio_file(path, max_bytes=max_bytes, shown_as=shown_as)
         return cls(name=path.name, size=size, path=path)
 
     def open(self) -> BinaryIO:

@@ -8,8 +8,9 @@ from typing import Any
 import pydantic
 from pydantic import SecretStr
 
+from langchain_onerouter_audio._error_factories import wrong_body_error
 from langchain_onerouter_audio._sse import SseEvents
-from langchain_onerouter_audio.errors import OneRouterResponseError, wrong_body_error
+from langchain_onerouter_audio.errors import OneRouterResponseError
 from langchain_onerouter_audio.models import (
     Transcription,
     TranscriptionDiarized,

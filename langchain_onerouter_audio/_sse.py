@@ -1,20 +1,57 @@
-"""Server-sent events: speech audio (``stream_format="sse"``) and streamed transcripts."""
+"""Server-sent events: speech audio (``stream_format="sse"``) and streamed transcripts.
+
+Events are framed by httpx-sse's ``SSEDecoder``, fed line by line. Its ``EventSource`` does
+not fit: it reads a whole response itself and refuses one without a ``text/event-stream``
+content type, while speech events are written to their sink chunk by chunk and may come
+without a content type, and a last event that lacks its blank line is still delivered
+here. So bytes are cut into lines here, at each of the three line ends the SSE spec
+allows: CRLF, LF and a bare CR.
+"""
 
 from __future__ import annotations
 
 import base64
+import codecs
 import json
+import re
 from typing import Any, BinaryIO
 
+from httpx_sse._decoders import SSEDecoder
 from pydantic import SecretStr
 
-from langchain_onerouter_audio.errors import OneRouterResponseError, redact
+from langchain_onerouter_audio._error_factories import redact
+from langchain_onerouter_audio.errors import OneRouterResponseError
 
-__all__ = ["SseAudioWriter", "SseEvents"]
+__all__ = ["SseAudioWriter", "SseEvents", "SseLines"]
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+class SseLines:
+    """Cuts text into lines as it arrives, at CRLF, LF or CR.
+
+    A CR that ends a chunk is held back: the next chunk may begin with its LF.
+    """
+
+    def __init__(self) -> None:
+        self._rest = ""
+
+    def feed(self, text: str) -> list[str]:
+        """The lines that ``text`` completes; the unfinished one is kept."""
+        text = self._rest + text
+        held = 1 if text.endswith("\r") else 0
+        *lines, rest = _LINE_END.split(text[: len(text) - held])
+        self._rest = rest + text[len(text) - held :]
+        return lines
+
+    def flush(self) -> list[str]:
+        """At the end of the text: the last line, if it lacked its line end."""
+        rest, self._rest = self._rest, ""
+        return [rest.removesuffix("\r")] if rest else []
 
 
 class SseEvents:
-    """Splits bytes, as they arrive, into the JSON payloads of complete events.
+    """Turns bytes, as they arrive, into the JSON payloads of complete events.
 
     ``secret`` (the API key) is masked in error events, which a server may echo it in.
     """
@@ -22,23 +59,29 @@ class SseEvents:
     def __init__(self, kind: str, *, secret: SecretStr | None = None) -> None:
         self._kind = kind  # names the stream in error messages, e.g. "speech"
         self._secret = secret
-        self._pending = b""
+        self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._lines = SseLines()
+        self._decoder = SSEDecoder()
 
     def feed(self, chunk: bytes) -> list[dict[str, Any]]:
         """Return the payloads of every event completed by ``chunk``; keep the rest."""
-        # Normalise after joining, so a CRLF split across two chunks is still seen.
-        self._pending = (self._pending + chunk).replace(b"\r\n", b"\n")
-        *events, self._pending = self._pending.split(b"\n\n")
-        return [payload for event in events if (payload := self._payload(event)) is not None]
+        return self._payloads(self._lines.feed(self._text.decode(chunk)))
 
     def flush(self) -> list[dict[str, Any]]:
         """At the end of the stream: the payload of a last event that lacked its blank line."""
-        rest, self._pending = self._pending, b""
-        payload = self._payload(rest)
-        return [] if payload is None else [payload]
+        lines = self._lines.feed(self._text.decode(b"", final=True))
+        return self._payloads([*lines, *self._lines.flush(), ""])
 
-    def _payload(self, event: bytes) -> dict[str, Any] | None:
-        payload = _payload(event, self._kind)
+    def _payloads(self, lines: list[str]) -> list[dict[str, Any]]:
+        events = (self._decoder.decode(line) for line in lines)
+        return [
+            payload
+            for event in events
+            if event is not None and (payload := self._payload(event.data)) is not None
+        ]
+
+    def _payload(self, data: str) -> dict[str, Any] | None:
+        payload = _payload(data, self._kind)
         if payload is not None and payload.get("type") == "error":
             error = payload.get("error")
             message = error.get("message") if isinstance(error, dict) else None
@@ -49,12 +92,10 @@ class SseEvents:
         return payload
 
 
-def _payload(event: bytes, kind: str) -> dict[str, Any] | None:
-    """The JSON object of one event (its ``data:`` lines joined), or None for no data."""
-    data = b"\n".join(
-        line[5:].lstrip(b" ") for line in event.split(b"\n") if line.startswith(b"data:")
-    ).strip()
-    if not data or data == b"[DONE]":
+def _payload(data: str, kind: str) -> dict[str, Any] | None:
+    """The JSON object of one event's data, or None for none (or the ``[DONE]`` marker)."""
+    data = data.strip()
+    if not data or data == "[DONE]":
         return None
     try:
         payload = json.loads(data)

@@ -89,11 +89,10 @@ class _Job:
         """The recording itself: its path on disk, or its bytes (to hash or split)."""
         return self.upload.path if self.upload.path is not None else self.upload.content or b""
 
-    @property
-    def file(self) -> AudioInput:
-        """The recording as the client takes it: bytes go with their file name."""
-        audio = self.audio
-        return audio if isinstance(audio, Path) else (self.upload.name, audio)
+
+def _piece(chunk: SplitChunk) -> UploadFile:
+    """A piece as an upload: made here as mp3 within the limit, so nothing to check again."""
+    return UploadFile(name=chunk.name, size=len(chunk.data), content=chunk.data)
 
 
 class Transcriber:
@@ -137,7 +136,10 @@ class Transcriber:
     # -- the steps both engines share
 
     def _prepare(self, file: AudioInput) -> _Job:
-        """Check the file as the client would (size aside), and look it up in the cache."""
+        """Check the file as the client would (size aside), and look it up in the cache.
+
+        This is the one check: the client is handed the checked upload, not the file again.
+        """
         upload = UploadFile.from_input(file, max_bytes=sys.maxsize)
         job = _Job(upload, split=upload.size > self.max_upload_bytes, key=None, cached=None)
         if self.cache is None:
@@ -192,7 +194,7 @@ class Transcriber:
 
     # -- blocking engine
 
-    def _request(self, file: AudioInput) -> TranscriptResult:
+    def _request(self, file: UploadFile) -> TranscriptResult:
         fmt = self.response_format
         if self.task == "translate":
             return self.client.translate(file, response_format=fmt, **self._translation_options())
@@ -204,16 +206,14 @@ class Transcriber:
         result = job.cached
         if result is None and job.split:
             with contextlib.closing(self._chunks(job)) as chunks:
-                result = self._stitch(
-                    [(chunk, self._request((chunk.name, chunk.data))) for chunk in chunks]
-                )
+                result = self._stitch([(chunk, self._request(_piece(chunk))) for chunk in chunks])
         elif result is None:
-            result = self._request(job.file)
+            result = self._request(job.upload)
         return self._finish(job, result, source)
 
     # -- async engine: network calls are awaited; disk and CPU work runs off the loop
 
-    async def _arequest(self, file: AudioInput) -> TranscriptResult:
+    async def _arequest(self, file: UploadFile) -> TranscriptResult:
         fmt = self.response_format
         if self.task == "translate":
             options = self._translation_options()
@@ -228,10 +228,10 @@ class Transcriber:
             parts: list[tuple[SplitChunk, TranscriptResult]] = []
             with contextlib.closing(self._chunks(job)) as chunks:
                 while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
-                    parts.append((chunk, await self._arequest((chunk.name, chunk.data))))
+                    parts.append((chunk, await self._arequest(_piece(chunk))))
             result = self._stitch(parts)
         elif result is None:
-            result = await self._arequest(job.file)
+            result = await self._arequest(job.upload)
         if self.cache is not None:
             return await asyncio.to_thread(self._finish, job, result, source)
         return self._finish(job, result, source)

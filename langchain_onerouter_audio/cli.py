@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from langchain_onerouter_audio._documents import Mode, Task
+from langchain_onerouter_audio._error_factories import redact
 from langchain_onerouter_audio._files import AudioInput, atomic_output, sniff_audio_format
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
@@ -33,7 +34,6 @@ from langchain_onerouter_audio.errors import (
     OneRouterInputError,
     OneRouterPayloadTooLargeError,
     OneRouterPermissionError,
-    redact,
 )
 from langchain_onerouter_audio.models import (
     MAX_SPEECH_INPUT_CHARS,

@@ -32,7 +32,7 @@ from pydantic.v1 import ValidationError as ValidationErrorV1
 from typing_extensions import Self
 
 from langchain_onerouter_audio._checks import check_transcript_format
-from langchain_onerouter_audio._files import check_audio_file, resolve_inside
+from langchain_onerouter_audio._files import UploadFile, resolve_inside
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
     DEFAULT_TTS_MODEL,
@@ -334,22 +334,25 @@ class _SpeechToTextTool(_OneRouterAudioTool):
             self.transcript_format = "json"
         return self
 
-    def _file(self, file_path: str) -> Path:
+    def _file(self, file_path: str) -> UploadFile:
         """The checked file inside ``root_dir``; errors the model reads name it as the model did.
 
         The resolved, absolute path would tell the model where ``root_dir`` lies on the host;
         the model only needs its own relative path back.
         """
         path = resolve_inside(self.root_dir, file_path)
-        check_audio_file(path, max_bytes=self.client.max_upload_bytes, shown_as=file_path)
-        return path
+        return UploadFile.from_input(
+            path, max_bytes=self.client.max_upload_bytes, shown_as=file_path
+        )
 
-    def _request(self, path: Path, prompt: str | None, language: str | None) -> TranscriptResult:
+    def _request(
+        self, upload: UploadFile, prompt: str | None, language: str | None
+    ) -> TranscriptResult:
         """Send the checked file to the tool's endpoint."""
         raise NotImplementedError
 
     async def _arequest(
-        self, path: Path, prompt: str | None, language: str | None
+        self, upload: UploadFile, prompt: str | None, language: str | None
     ) -> TranscriptResult:
         """Async :meth:`_request`."""
         raise NotImplementedError
@@ -394,16 +397,20 @@ class OneRouterTranscriptionTool(_SpeechToTextTool):
     )
     args_schema: type[BaseModel] = TranscriptionInput
 
-    def _request(self, path: Path, prompt: str | None, language: str | None) -> TranscriptResult:
+    def _request(
+        self, upload: UploadFile, prompt: str | None, language: str | None
+    ) -> TranscriptResult:
         fmt = self.transcript_format
-        return self.client.transcribe(path, response_format=fmt, **self._options(prompt, language))
+        return self.client.transcribe(
+            upload, response_format=fmt, **self._options(prompt, language)
+        )
 
     async def _arequest(
-        self, path: Path, prompt: str | None, language: str | None
+        self, upload: UploadFile, prompt: str | None, language: str | None
     ) -> TranscriptResult:
         fmt = self.transcript_format
         options = self._options(prompt, language)
-        return await self.client.atranscribe(path, response_format=fmt, **options)
+        return await self.client.atranscribe(upload, response_format=fmt, **options)
 
     def _options(self, prompt: str | None, language: str | None) -> TranscriptionOptions:
         return TranscriptionOptions(
@@ -426,16 +433,18 @@ class OneRouterTranslationTool(_SpeechToTextTool):
     )
     args_schema: type[BaseModel] = SpeechToTextInput
 
-    def _request(self, path: Path, prompt: str | None, language: str | None) -> TranscriptResult:
+    def _request(
+        self, upload: UploadFile, prompt: str | None, language: str | None
+    ) -> TranscriptResult:
         """``language`` is never given: the translation's schema has none (always English)."""
         fmt = self.transcript_format
-        return self.client.translate(path, response_format=fmt, **self._options(prompt))
+        return self.client.translate(upload, response_format=fmt, **self._options(prompt))
 
     async def _arequest(
-        self, path: Path, prompt: str | None, language: str | None
+        self, upload: UploadFile, prompt: str | None, language: str | None
     ) -> TranscriptResult:
         fmt = self.transcript_format
-        return await self.client.atranslate(path, response_format=fmt, **self._options(prompt))
+        return await self.client.atranslate(upload, response_format=fmt, **self._options(prompt))
 
     def _options(self, prompt: str | None) -> TranslationOptions:
         return TranslationOptions(model=self.model, prompt=prompt)

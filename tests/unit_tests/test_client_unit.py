@@ -20,8 +20,7 @@ import pytest
 from pydantic import SecretStr
 
 import langchain_onerouter_audio
-from langchain_onerouter_audio import OneRouterAudioClient
-from langchain_onerouter_audio import client as client_module
+from langchain_onerouter_audio import OneRouterAudioClient, _client_settings
 from langchain_onerouter_audio._retry import RetryPolicy
 from langchain_onerouter_audio.client import DEFAULT_TIMEOUT
 from langchain_onerouter_audio.errors import (
@@ -160,9 +159,9 @@ def test_speech_request_and_bytes(api: Api, client: OneRouterAudioClient, mode: 
 
 @pytest.fixture
 def fresh_user_agent() -> Iterator[None]:
-    client_module._user_agent.cache_clear()
+    _client_settings.user_agent.cache_clear()
     yield
-    client_module._user_agent.cache_clear()
+    _client_settings.user_agent.cache_clear()
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from langchain_onerouter_audio._error_factories import status_error
 from langchain_onerouter_audio.errors import (
     OneRouterAPIError,
     OneRouterAuthenticationError,
@@ -22,7 +23,6 @@ from langchain_onerouter_audio.errors import (
     OneRouterResponseError,
     OneRouterServerError,
     OneRouterTimeoutError,
-    status_error,
 )
 
 PROVIDER_ERROR = {

@@ -33,7 +33,7 @@ from tests.unit_tests._mock_api import (
 
 def _async_pool(client: OneRouterAudioClient) -> httpx.AsyncClient:
     """The one async pool the client made (tests here use one loop at a time)."""
-    (owned,) = client._async_pools.values()
+    (owned,) = client._async_pools.owned.values()
     return owned.pool
 
 
@@ -180,7 +180,7 @@ def test_aclose_after_the_event_loop_changed(server: LocalServer) -> None:
             assert asyncio.run(client.aspeech("hi")) == AUDIO
         last_pool = _async_pool(client)
         asyncio.run(client.aclose())
-        assert client._async_pools == {}
+        assert client._async_pools.owned == {}
         assert last_pool.is_closed
         assert server.wait_closed() == 0  # each loop closed its pool as it ended
     assert [str(w.message) for w in caught] == []
