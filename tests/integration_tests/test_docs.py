@@ -158,7 +158,7 @@ def _run(block: Block, namespace: dict[str, Any], mode: str, config: dict[str, A
         mode = "new_episodes"
     recorder = vcr.VCR(record_mode=mode, **config)
     with recorder.use_cassette(str(block.cassette_path)):
-        exec(compile(block.code, block.id, "exec"), namespace)  # noqa: S102 - our own docs
+        exec(compile(block.code, block.id, "exec"), namespace)
 
 
 def _check_imports(block: Block) -> None:
