@@ -30,11 +30,13 @@ format: $(VENV)/.installed
 	$(PY) -m ruff check --fix .
 
 # Re-record every cassette against the API named by ONEROUTER_BASE_URL with ONEROUTER_API_KEY.
+# ONEROUTER_SERVER_NAME (optional) describes that server in cassettes/examples/*.source.json.
 record: $(VENV)/.installed
 	$(PY) -m pytest --record-mode=rewrite -m vcr $(PYTEST_FLAGS)
 	ONEROUTER_RECORD=1 $(PY) examples/quickstart.py
 	ONEROUTER_RECORD=1 $(PY) examples/speak_answer.py
 	ONEROUTER_RECORD=1 $(PY) examples/rag_transcripts.py
+	$(PY) -m pytest --record-mode=rewrite tests/integration_tests/test_docs.py $(PYTEST_FLAGS)
 
 bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[bench]"

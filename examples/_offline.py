@@ -11,12 +11,14 @@ A chat model is real when ``OPENAI_API_KEY`` is set and ``langchain-openai`` is 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, ToolCall
@@ -40,15 +42,70 @@ def is_live() -> bool:
     return bool(os.environ.get("ONEROUTER_API_KEY"))
 
 
-def mode_line() -> str:
+def _base_url() -> str:
+    return os.environ.get("ONEROUTER_BASE_URL") or DEFAULT_BASE_URL
+
+
+def mode_line(*cassettes: str) -> str:
     """The first thing every example prints: where its audio API answers come from."""
     if is_live():
-        base_url = os.environ.get("ONEROUTER_BASE_URL") or DEFAULT_BASE_URL
-        return f"Live: calling {base_url} with ONEROUTER_API_KEY."
+        return f"Live: calling {_base_url()} with ONEROUTER_API_KEY."
+    sources = sorted({_describe(recorded_from(name)) for name in cassettes})
+    origin = f", answers recorded from {' and '.join(sources)}" if sources else ""
     return (
-        "Offline: replaying recorded API responses from cassettes/examples/ "
-        "(no ONEROUTER_API_KEY set; set it to call the live API)."
+        f"Offline: replaying recorded API responses from cassettes/examples/{origin}. "
+        "Set ONEROUTER_API_KEY to call the live API."
     )
+
+
+def local_model_note(*cassettes: str) -> str | None:
+    """Why replayed transcripts may be imperfect, when a local server recorded them."""
+    if is_live() or not any(_is_local(recorded_from(name)["base_url"]) for name in cassettes):
+        return None
+    return (
+        "Note: a local server's speech model is small (Whisper base on a CPU, for the reference "
+        "server) and mishears some words of the synthetic voices in examples/audio/, so what it "
+        "heard can differ from what was said. The live API runs larger models."
+    )
+
+
+def recorded_from(cassette: str) -> dict[str, str]:
+    """Which server answered when ``cassette`` was recorded: its ``.source.json``, else its URIs."""
+    source = CASSETTES / f"{cassette}.source.json"
+    if source.exists():
+        recorded: dict[str, str] = json.loads(source.read_text(encoding="utf-8"))
+        return recorded
+    found = _RECORDED_URI.search((CASSETTES / f"{cassette}.yaml").read_text(encoding="utf-8"))
+    base_url = found.group(1) if found else "an unknown server"
+    return {"server": _server_kind(base_url), "base_url": base_url}
+
+
+def _describe(source: dict[str, str]) -> str:
+    return f"{source['server']} at {source['base_url']}"
+
+
+def _server_kind(base_url: str) -> str:
+    host = urlsplit(base_url).hostname
+    if host == urlsplit(DEFAULT_BASE_URL).hostname:
+        return "the live OneRouter API"
+    if _is_local(base_url):
+        return "a local OpenAI-compatible audio server"
+    return "an OpenAI-compatible audio server"
+
+
+def _is_local(base_url: str) -> bool:
+    return urlsplit(base_url).hostname in {"127.0.0.1", "localhost", "::1"}
+
+
+def _write_source(cassette: str) -> None:
+    """Say beside a new recording where it came from (``ONEROUTER_SERVER_NAME`` describes it)."""
+    base_url = _base_url()
+    server = os.environ.get("ONEROUTER_SERVER_NAME") or _server_kind(base_url)
+    source = {"server": server, "base_url": base_url}
+    (CASSETTES / f"{cassette}.source.json").write_text(json.dumps(source, indent=2) + "\n")
+
+
+_RECORDED_URI = re.compile(r"uri: (\S+?)/audio/")
 
 
 _UPLOAD_NAME = re.compile(rb'name="file"; filename="([^"]*)"')
@@ -104,6 +161,8 @@ def audio_client(cassette: str) -> Iterator[OneRouterAudioClient]:
         OneRouterAudioClient(api_key=key) as client,
     ):
         yield client
+    if recording:
+        _write_source(cassette)
 
 
 def real_chat_model() -> BaseChatModel | None:

@@ -118,7 +118,7 @@ def pick_model() -> BaseChatModel:
 
 
 def main() -> None:
-    print(mode_line())
+    print(mode_line("agent_audio"))
     model = pick_model()
     with audio_client("agent_audio") as client:
         messages = run_agent(client, model)

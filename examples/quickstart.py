@@ -13,14 +13,23 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from _offline import AUDIO_DIR, OUTPUT_DIR, audio_client, mode_line
+from _offline import AUDIO_DIR, OUTPUT_DIR, audio_client, local_model_note, mode_line
 from agent_audio import describe, pick_model, run_agent
 
 from langchain_onerouter_audio import OneRouterAudioClient, OneRouterTranscriptLoader
 
 STEPS = 5
+CASSETTES = ("quickstart", "agent_audio")
+SPOKEN_WORDS = "Hello! This sentence was spoken by the OneRouter audio API."
 HELLO_WORDS = "Hello, my name is Wolfgang and I come from Germany. Where are you heading today?"
 GERMAN_WORDS = "Hallo, ich heisse Wolfgang und komme aus Deutschland. Wohin fahren Sie heute?"
+
+
+def said_and_heard(said: str, heard: str, said_label: str = "said") -> None:
+    """What went in and what the API made of it, one above the other."""
+    width = max(len(said_label), len("heard"))
+    print(f"      {said_label:<{width}}: {said!r}")
+    print(f"      {'heard':<{width}}: {heard!r}")
 
 
 @contextmanager
@@ -35,25 +44,25 @@ def step(number: int, title: str) -> Iterator[None]:
 def speak(client: OneRouterAudioClient) -> None:
     path = client.speech_to_file(
         OUTPUT_DIR / "quickstart-speech.mp3",
-        "Hello! This sentence was spoken by the OneRouter audio API.",
+        SPOKEN_WORDS,
         voice="alloy",
         overwrite=True,
     )
-    print(f"      wrote {path} ({path.stat().st_size:,} bytes)")
+    print(f"      wrote {path} ({path.stat().st_size:,} bytes); transcribed back:")
+    said_and_heard(SPOKEN_WORDS, client.transcribe(path, language="en").text)
 
 
 def transcribe(client: OneRouterAudioClient) -> None:
     result = client.transcribe(AUDIO_DIR / "hello.mp3", response_format="verbose_json")
-    print(f"      spoken: {HELLO_WORDS!r}")
-    print(f"      heard : {result.text!r} (language {result.language}, {result.duration} s)")
+    said_and_heard(HELLO_WORDS, result.text)
+    print(f"      language {result.language}, {result.duration} s:")
     for segment in result.segments or []:
         print(f"        {segment.start:5.2f}-{segment.end:5.2f} s  {segment.text.strip()}")
 
 
 def translate(client: OneRouterAudioClient) -> None:
     result = client.translate(AUDIO_DIR / "german.mp3")
-    print(f"      spoken (German): {GERMAN_WORDS!r}")
-    print(f"      in English     : {result.text!r}")
+    said_and_heard(GERMAN_WORDS, result.text, said_label="said (German)")
 
 
 def load_transcripts(client: OneRouterAudioClient) -> None:
@@ -75,7 +84,10 @@ def agent() -> None:
 
 
 def main() -> None:
-    print(mode_line(), flush=True)
+    print(mode_line(*CASSETTES), flush=True)
+    note = local_model_note(*CASSETTES)
+    if note:
+        print(note)
     started = time.perf_counter()
     with audio_client("quickstart") as client:
         with step(1, "Text to speech: client.speech_to_file(...)"):

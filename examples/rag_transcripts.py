@@ -101,7 +101,7 @@ def ask(question: str, segments: list[Document], k: int = 3) -> tuple[str, list[
 
 
 def main(argv: list[str]) -> int:
-    print(mode_line())
+    print(mode_line("rag_transcripts"))
     question = argv[0] if argv else QUESTION
     segments = load_segments()
     print(f"Loaded {len(segments)} segments from {LECTURE.name}.")

@@ -77,7 +77,7 @@ def speak_answer_streaming(
 
 
 def main() -> None:
-    print(mode_line())
+    print(mode_line("speak_answer"))
     llm = chat_model()
     print(f"Question: {QUESTION}")
     with audio_client("speak_answer") as client:
