@@ -61,8 +61,10 @@ def checked_key(key: str | SecretStr | None) -> SecretStr:
 
 def checked_base_url(base_url: str | None) -> str:
     """The API root without a trailing slash; anything but an http(s) URL is refused now."""
-    source = "base_url" if base_url else "ONEROUTER_BASE_URL"
-    raw = base_url or os.environ.get("ONEROUTER_BASE_URL") or DEFAULT_BASE_URL
+    from_environment = os.environ.get("ONEROUTER_BASE_URL")
+    # The LangChain faces read the variable into their own field: name it as the user set it.
+    source = "base_url" if base_url and base_url != from_environment else "ONEROUTER_BASE_URL"
+    raw = base_url or from_environment or DEFAULT_BASE_URL
     try:
         url = httpx.URL(raw.rstrip("/"))
     except httpx.InvalidURL:

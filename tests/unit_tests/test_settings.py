@@ -148,3 +148,15 @@ def test_an_upload_limit_may_come_with_a_client_for_splitting() -> None:
     parser = OneRouterAudioParser(client=client, max_upload_bytes=1_000)
     assert parser.transcriber.client is client
     assert parser.transcriber.max_upload_bytes == 1_000
+
+
+@pytest.mark.parametrize("cls", FACES)
+def test_a_bad_url_from_the_environment_is_named_as_the_variable(
+    cls: type[OneRouterAudioToolkit], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ONEROUTER_API_KEY", KEY)
+    monkeypatch.setenv("ONEROUTER_BASE_URL", "ftp://env.test/v1")
+    with pytest.raises(OneRouterError, match=r"^ONEROUTER_BASE_URL 'ftp://"):
+        cls()
+    with pytest.raises(OneRouterError, match=r"^base_url 'gopher://"):
+        cls(base_url="gopher://given.test/v1")
