@@ -465,9 +465,9 @@ class OneRouterTranscriptionTool(_SpeechToTextTool):
     Key init args — transcription params:
         model: str
             Speech-to-text model (default ``whisper-1``), e.g. ``gpt-4o-transcribe``.
-        transcript_format: Literal["json", "text", "srt", "verbose_json", "vtt",
-        "diarized_json"]
-            The API's ``response_format``. Unless set: ``verbose_json`` (segments,
+        transcript_format: str
+            json, text, srt, verbose_json, vtt or diarized_json: the API's
+            ``response_format``. Unless set: ``verbose_json`` (segments,
             language, duration), or ``json`` for the gpt-4o models, which give no more. A
             format the model cannot give is refused when the tool is built.
         root_dir: Path
@@ -485,8 +485,8 @@ class OneRouterTranscriptionTool(_SpeechToTextTool):
 
             tool = OneRouterTranscriptionTool(
                 root_dir="recordings",
-                # model="gpt-4o-transcribe",
-                # transcript_format="verbose_json",
+                # model="gpt-4o-transcribe",  # then json or text only
+                # transcript_format="srt",
             )
 
     Invoke with args:
