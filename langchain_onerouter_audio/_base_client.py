@@ -99,8 +99,8 @@ class _CoalescedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
     read in 64 KiB chunks, so memory stays flat however large the upload is.
 
     Async calls read those chunks on the event loop, without a thread: from the page cache a
-    chunk takes microseconds (a 25 MB upload, 400 chunks: 1.7 ms in all, 47 us at most), far
-    less than a thread hop. A slow or network disk blocks the loop for as long as a read takes.
+    chunk is read in far less time than a thread hop takes (benchmarks/README.md has the
+    figures). A slow or network disk blocks the loop for as long as a read takes.
     """
 
     _WRITE_BYTES = 64 * 1024

@@ -42,7 +42,7 @@ def resolve_inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -
         raise OneRouterInputError("The file path is empty. Give the path of an audio file.")
     if "\x00" in raw:
         raise OneRouterInputError("The file path contains a NUL character; it is not valid.")
-    # os.path rather than pathlib: this runs on every tool call, and is a third cheaper so.
+    # os.path rather than pathlib: this runs on every tool call (see benchmarks/README.md).
     base = os.path.realpath(os.path.expanduser(os.fspath(root)))
     candidate = os.path.realpath(os.path.join(base, raw))  # follows links: one out is caught
     inside = base if base.endswith(os.sep) else base + os.sep
@@ -231,8 +231,9 @@ def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO
     """Write to a temporary file beside ``target`` and rename it into place on success.
 
     On any error the temporary file is removed, so ``target`` is either complete or absent.
-    There is no fsync: it cost more than a whole local round trip per file and would block
-    an event loop, while the rename already keeps readers from seeing a partial file.
+    There is no fsync: it would block an event loop and cost more per file than a local
+    round trip (benchmarks/README.md), while the rename already keeps readers from seeing
+    a partial file.
     """
     with contextlib.suppress(NotADirectoryError):  # creating the file says so, as OSError
         _refuse_existing(target, overwrite=overwrite)

@@ -66,7 +66,57 @@ def parse_retry_after(headers: Mapping[str, str], now: float) -> float | None:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How often and how long to retry. ``max_retries=2`` means up to three attempts."""
+    """How often and how long to retry. ``max_retries=2`` means up to three attempts.
+
+    Retried: HTTP 408, 409, 429, 500, 502, 503 and 504, and connection errors; any other
+    error is final. The wait after attempt *n* is ``min(initial_delay * 2 ** (n - 1),
+    max_delay)``, shortened by up to a quarter at random, unless the server asked for a
+    wait (``Retry-After`` / ``retry-after-ms``) of at most ``max_retry_after`` seconds:
+    then that wait.
+
+    Setup:
+        .. code-block:: bash
+
+            pip install -U langchain-onerouter-audio
+            export ONEROUTER_API_KEY="your-api-key"
+
+    Key init args — retry params:
+        max_retries: int
+            Retries after the first attempt (default 2); 0 turns retrying off.
+        initial_delay: float
+            Seconds before the first retry (default 0.5), doubled for each later one.
+        max_delay: float
+            Longest backoff in seconds (default 8.0).
+        max_retry_after: float
+            Longest server-requested wait honoured (default 60.0); a longer one falls
+            back to the backoff.
+
+    Key init args — test hooks:
+        sleep, async_sleep: Callable
+            How to wait (default ``time.sleep`` / ``asyncio.sleep``); tests pass fakes.
+        clock: Callable[[], float]
+            Current time, to turn an HTTP-date ``Retry-After`` into seconds.
+        jitter: Callable[[], float]
+            A number in [0, 1) (default ``random.random``).
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_onerouter_audio import OneRouterAudioClient, RetryPolicy
+
+            policy = RetryPolicy(max_retries=5, initial_delay=1.0, max_delay=30.0)
+            client = OneRouterAudioClient(retry_policy=policy)
+
+    Invoke:
+        .. code-block:: python
+
+            [round(policy.delay(attempt, None), 2) for attempt in range(1, 6)]
+
+        .. code-block:: none
+
+            [0.93, 1.76, 3.61, 7.2, 15.12]
+
+    """
 
     max_retries: int = 2
     initial_delay: float = 0.5
@@ -86,7 +136,17 @@ class RetryPolicy:
             )
 
     def delay(self, attempt: int, error: BaseException | None) -> float:
-        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        """Seconds to wait after failed attempt number ``attempt``.
+
+        Args:
+            attempt: The attempt that failed, from 1.
+            error: Its error; its ``retry_after`` (seconds the server asked for) is used
+                when it is within ``max_retry_after``.
+
+        Returns:
+            The wait in seconds.
+
+        """
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None and 0 <= retry_after <= self.max_retry_after:
             return float(retry_after)
@@ -108,7 +168,13 @@ class RetryPolicy:
         )
 
     def retrying(self) -> Retrying:
-        """A tenacity controller for sync calls."""
+        """A tenacity controller for sync calls.
+
+        Returns:
+            A ``tenacity.Retrying`` that stops after ``max_retries + 1`` attempts, retries
+            only retryable errors, logs each retry at INFO and re-raises the last error.
+
+        """
         return Retrying(
             stop=stop_after_attempt(self.max_retries + 1),
             wait=self._wait,
@@ -119,7 +185,7 @@ class RetryPolicy:
         )
 
     def async_retrying(self) -> AsyncRetrying:
-        """A tenacity controller for async calls."""
+        """Async version of :meth:`retrying`: a ``tenacity.AsyncRetrying``."""
         return AsyncRetrying(
             stop=stop_after_attempt(self.max_retries + 1),
             wait=self._wait,

@@ -66,21 +66,126 @@ class SpeechOptions(TypedDict, total=False):
 class OneRouterAudioClient(BaseClient):
     """Typed client for OneRouter's Universal Audio API (any OpenAI-compatible audio API).
 
-    Settings come from arguments first, then ``ONEROUTER_API_KEY`` and ``ONEROUTER_BASE_URL``.
-    Use it as a context manager (``with`` / ``async with``), or call ``close`` / ``aclose``.
+    Setup:
+        Install ``langchain-onerouter-audio`` and set environment variable
+        ``ONEROUTER_API_KEY``.
 
-    Connection pools the client made itself (never ones passed in) are closed:
+        .. code-block:: bash
 
-    - the sync pool by ``close()``, ``with``, ``aclose()`` and ``async with``;
-    - an event loop's async pool when that loop shuts down its async generators, as
-      ``asyncio.run`` does at its end, so repeated ``asyncio.run`` calls hold no sockets;
-    - the async pool of the running loop by ``aclose()`` / ``async with``, and every async
-      pool by ``close()`` / ``with`` (and ``aclose()``): at once if its loop is idle, else
-      by a task scheduled on that loop.
+            pip install -U langchain-onerouter-audio
+            export ONEROUTER_API_KEY="your-api-key"
 
-    Each event loop gets its own async pool, so threads that each run their own loop can
-    share one client. A loop closed without shutting down its async generators leaves its
-    pool's sockets to the garbage collector once a later loop or ``close()`` forgets it.
+    Key init args — client params:
+        api_key: str | SecretStr | None
+            OneRouter API key. If not passed in will be read from env var
+            ``ONEROUTER_API_KEY``; no key at all raises :class:`OneRouterError`.
+        base_url: str | None
+            API root URL. If not passed in will be read from env var ``ONEROUTER_BASE_URL``,
+            else ``https://audio.onerouter.pro/v1``. Any OpenAI-compatible audio API works.
+        timeout: float | httpx.Timeout | None
+            Seconds per request, or an ``httpx.Timeout`` (default: 120 s read, 10 s
+            connect); None waits for ever. Applies to the pools this client makes.
+        max_retries: int
+            Retries after the first attempt for HTTP 408, 409, 429, 500, 502, 503, 504
+            and connection errors (default 2: up to three attempts).
+        retry_policy: RetryPolicy | None
+            Backoff in full (delays, ``Retry-After`` cap, sleep); replaces ``max_retries``.
+
+    Key init args — transport params:
+        max_upload_bytes: int
+            Largest upload sent (default 25 MB); a larger file is refused before sending.
+        default_headers: Mapping[str, str] | None
+            Extra headers for every request.
+        http_client: httpx.Client | None
+            Sync pool to send with; used as given and never closed by this client.
+        http_async_client: httpx.AsyncClient | None
+            Async pool to send with, in place of one per event loop; never closed here.
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_onerouter_audio import OneRouterAudioClient
+
+            client = OneRouterAudioClient(
+                # api_key="...",
+                # base_url="https://audio.onerouter.pro/v1",
+                timeout=60,
+                max_retries=2,
+            )
+
+    Speak:
+        .. code-block:: python
+
+            audio = client.speech("Hello!", voice="coral", response_format="wav")
+            path = client.speech_to_file("hello.mp3", "Hello!")  # streamed, atomic
+            print(len(audio), path)
+
+        .. code-block:: none
+
+            91244 hello.mp3
+
+    Transcribe:
+        .. code-block:: python
+
+            client.transcribe("hello.mp3")
+
+        .. code-block:: none
+
+            Transcription(text='Hello, my name is Wolfgang and I come from Germany. Where
+            are you heading today?', logprobs=None, usage=UsageDuration(type='duration',
+            seconds=6.0))
+
+        .. code-block:: python
+
+            result = client.transcribe("lecture.mp3", response_format="verbose_json")
+            print(result.language, result.duration, result.segments[0].text)
+
+        .. code-block:: none
+
+            english 24.1 Imagine the wildest idea that you have ever had.
+
+    Translate:
+        .. code-block:: python
+
+            client.translate("german.mp3", response_format="text")
+
+        .. code-block:: none
+
+            'Hello, my name is Wolfgang and I come from Germany. Where are you going today?'
+
+    Stream a transcript:
+        .. code-block:: python
+
+            for event in client.transcribe_stream("hello.mp3", model="gpt-4o-transcribe"):
+                if event.type == "transcript.text.delta":
+                    print(event.delta, end="")
+
+    Async:
+        .. code-block:: python
+
+            async with OneRouterAudioClient() as client:
+                audio = await client.aspeech("Hello!")
+                result = await client.atranscribe("hello.mp3")
+                async for event in client.atranscribe_stream("hello.mp3"):
+                    ...
+
+    Closing:
+        Use the client as a context manager (``with`` / ``async with``), or call
+        ``close`` / ``aclose``. Connection pools the client made itself (never ones passed
+        in) are closed:
+
+        - the sync pool by ``close()``, ``with``, ``aclose()`` and ``async with``;
+        - an event loop's async pool when that loop shuts down its async generators, as
+          ``asyncio.run`` does at its end, so repeated ``asyncio.run`` calls hold no sockets;
+        - the async pool of the running loop by ``aclose()`` / ``async with``, and every
+          async pool by ``close()`` / ``with`` (and ``aclose()``): at once if its loop is
+          idle, else by a task scheduled on that loop.
+
+        Each event loop gets its own async pool, so threads that each run their own loop can
+        share one client. A loop closed without shutting down its async generators leaves
+        its pool's sockets to the garbage collector once a later loop or ``close()`` forgets
+        it.
+
     """
 
     def __init__(
@@ -121,7 +226,7 @@ class OneRouterAudioClient(BaseClient):
     # -- closing
 
     def close(self) -> None:
-        """Close the connection pools this client made (see the class docstring for when)."""
+        """Close the connection pools this client made (see *Closing* in the class docstring)."""
         self._close_pools()
 
     async def aclose(self) -> None:
@@ -155,17 +260,38 @@ class OneRouterAudioClient(BaseClient):
     def speech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
         """Synthesise ``text`` and return the audio bytes (mp3 unless ``response_format``).
 
-        A 2xx answer that is text or JSON, not audio (a sign-in page, an error body sent with
-        status 200), raises :class:`OneRouterResponseError`, as does an event stream
-        (``stream_format="sse"``) that comes with a content type other than
-        ``text/event-stream``; one without a content type is read as events.
+        Args:
+            text: The words to speak, 1 to 4096 characters.
+            **options: Request fields, all optional: ``model`` (default
+                ``gpt-4o-mini-tts``), ``voice`` (default ``alloy``), ``instructions``
+                (tone, pace, accent), ``response_format`` (mp3, opus, aac, flac, wav or pcm;
+                default mp3), ``speed`` (0.25 to 4.0) and ``stream_format`` (``"sse"`` to
+                receive the audio as server-sent events, decoded here, or ``"audio"``).
+
+        Returns:
+            The whole audio file in ``response_format`` (for pcm: raw 24 kHz, 16-bit signed
+            little-endian mono samples).
+
+        Raises:
+            OneRouterInputError: ``text`` is empty or too long, or an option is invalid;
+                found before any request is sent.
+            OneRouterResponseError: A 2xx answer is text or JSON, not audio (a sign-in page,
+                an error body sent with status 200), or has no audio at all; or an event
+                stream (``stream_format="sse"``) comes with a content type other than
+                ``text/event-stream`` (one without a content type is read as events).
+            OneRouterAPIError: The API answered with an error status (a subclass per
+                status, e.g. :class:`OneRouterAuthenticationError` for 401), after the
+                retries for transient ones.
+            OneRouterConnectionError: The server could not be reached within the retries
+                (:class:`OneRouterTimeoutError` when it took longer than ``timeout``).
+
         """
         payload = speech_payload(text, **options)
         speech = SpeechOutput(sse=payload.get("stream_format") == "sse")
         return self._send(self._json_request("/audio/speech", payload), raw_body, speech)
 
     async def aspeech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
-        """Async :meth:`speech`."""
+        """Async version of :meth:`speech`; same arguments, result and errors."""
         payload = speech_payload(text, **options)
         speech = SpeechOutput(sse=payload.get("stream_format") == "sse")
         return await self._asend(self._json_request("/audio/speech", payload), raw_body, speech)
@@ -180,7 +306,27 @@ class OneRouterAudioClient(BaseClient):
     ) -> Path:
         """Stream synthesised audio into ``path`` (``~`` is expanded) atomically; return it.
 
-        A failed call leaves no file at ``path`` and no temporary file behind.
+        The audio goes to a temporary file beside ``path`` and is renamed into place when
+        whole, so a failed call leaves no file at ``path`` and no temporary file behind.
+
+        Args:
+            path: The file to write; its missing folders are created.
+            text: The words to speak, 1 to 4096 characters.
+            overwrite: Replace an existing file at ``path``; by default it is refused.
+            **options: The request fields of :meth:`speech`.
+
+        Returns:
+            ``path`` as a :class:`~pathlib.Path`, with ``~`` expanded.
+
+        Raises:
+            OneRouterInputError: ``path`` exists (without ``overwrite``), is a folder or
+                cannot be written, or the text or an option is invalid; found before any
+                request is sent.
+            OneRouterResponseError: The 2xx answer holds no audio (see :meth:`speech`).
+            OneRouterAPIError: The API answered with an error status, after the retries for
+                transient ones.
+            OneRouterConnectionError: The server could not be reached within the retries.
+
         """
         payload = speech_payload(text, **options)
         target = checked_target(path, overwrite)
@@ -196,7 +342,7 @@ class OneRouterAudioClient(BaseClient):
         overwrite: bool = False,
         **options: Unpack[SpeechOptions],
     ) -> Path:
-        """Async :meth:`speech_to_file`."""
+        """Async version of :meth:`speech_to_file`; same arguments, result and errors."""
         payload = speech_payload(text, **options)
         target = checked_target(path, overwrite)
         speech = SpeechOutput(target, overwrite, payload.get("stream_format") == "sse")
@@ -246,11 +392,35 @@ class OneRouterAudioClient(BaseClient):
     ) -> TranscriptResult:
         """Transcribe audio in its own language.
 
-        ``file`` is a path (streamed from disk), a ``(filename, bytes)`` pair, or an upload
-        already checked (sent as is, within ``max_upload_bytes``). ``json`` gives
-        :class:`Transcription`, ``verbose_json`` :class:`TranscriptionVerbose` (segments,
-        words), ``diarized_json`` :class:`TranscriptionDiarized`; text, srt and vtt give ``str``.
-        A 2xx web page or error object is refused with :class:`OneRouterResponseError`.
+        Args:
+            file: A path (streamed from disk, ``~`` expanded), a ``(filename, bytes)`` pair,
+                or an upload already checked (sent as is, within ``max_upload_bytes``). It
+                is judged by its bytes as well as its extension (flac, mp3, mp4, mpeg, mpga,
+                m4a, ogg, wav, webm).
+            response_format: ``json`` (default), ``verbose_json``, ``diarized_json``,
+                ``text``, ``srt`` or ``vtt``.
+            **options: Request fields, all optional: ``model`` (default ``whisper-1``),
+                ``language`` (ISO-639-1, e.g. ``"en"``), ``prompt``, ``temperature`` (0 to
+                1), ``timestamp_granularities`` (``verbose_json`` only), ``include``,
+                ``chunking_strategy``, ``known_speaker_names`` with
+                ``known_speaker_references``, ``languages`` and ``keywords``.
+
+        Returns:
+            :class:`Transcription` for ``json``, :class:`TranscriptionVerbose` (language,
+            duration, segments, words) for ``verbose_json``, :class:`TranscriptionDiarized`
+            for ``diarized_json``; the body as ``str`` for text, srt and vtt.
+
+        Raises:
+            OneRouterInputError: The file is missing, empty, not audio or over
+                ``max_upload_bytes``, or an option is invalid; found before sending.
+            OneRouterResponseError: A 2xx answer is a web page or an error object, or does
+                not parse as ``response_format``.
+            OneRouterAPIError: The API answered with an error status (a subclass per
+                status, e.g. :class:`OneRouterAuthenticationError` for 401), after the
+                retries for transient ones.
+            OneRouterConnectionError: The server could not be reached within the retries
+                (:class:`OneRouterTimeoutError` when it took longer than ``timeout``).
+
         """
         fields = transcription_fields(response_format, **options)
         build = self._transcript_request("/audio/transcriptions", file, fields)
@@ -295,7 +465,7 @@ class OneRouterAudioClient(BaseClient):
         response_format: str = "json",
         **options: Unpack[TranscriptionOptions],
     ) -> TranscriptResult:
-        """Async :meth:`transcribe`."""
+        """Async version of :meth:`transcribe`; same arguments, results and errors."""
         fields = transcription_fields(response_format, **options)
         build = self._transcript_request("/audio/transcriptions", file, fields)
         return await self._asend(build, self._transcript_decoder(response_format))
@@ -305,17 +475,34 @@ class OneRouterAudioClient(BaseClient):
     ) -> Iterator[TranscriptionStreamEvent]:
         """Transcribe with ``stream=True``: yield text deltas as the server recognises them.
 
-        The last event is a :class:`TranscriptTextDone` with the whole text. A model that does
-        not stream (whisper-1) answers at once, as that single event. Failures before the first
-        byte are retried; a stream broken midway raises :class:`OneRouterConnectionError`, and
-        one that ends without the done event raises :class:`OneRouterResponseError`.
+        Args:
+            file: As for :meth:`transcribe`.
+            **options: The request fields of :meth:`transcribe`; the transcript comes as
+                events, so there is no ``response_format``.
+
+        Yields:
+            :class:`TranscriptTextDelta` events (and speaker turns from a diarizing model),
+            then one :class:`TranscriptTextDone` with the whole text. A model that does not
+            stream (whisper-1) answers at once, as that single event.
+
+        Raises:
+            OneRouterInputError: The file or an option is invalid; found before sending.
+            OneRouterAPIError: The API answered with an error status. Failures before the
+                first byte are retried like any other call.
+            OneRouterConnectionError: The stream broke midway (not retried), or the server
+                could not be reached within the retries.
+            OneRouterResponseError: The stream ended without the done event.
+
         """
         yield from self._stream_events(self._stream_request(file, options))
 
     async def atranscribe_stream(
         self, file: TranscriptFile, **options: Unpack[TranscriptionOptions]
     ) -> AsyncIterator[TranscriptionStreamEvent]:
-        """Async :meth:`transcribe_stream`."""
+        """Async version of :meth:`transcribe_stream`; same arguments, events and errors.
+
+        Stopping the iteration early closes the response at once.
+        """
         events = self._astream_events(self._stream_request(file, options))
         async with contextlib.aclosing(events):  # stopping early closes the response now
             async for event in events:
@@ -354,7 +541,28 @@ class OneRouterAudioClient(BaseClient):
         response_format: str = "json",
         **options: Unpack[TranslationOptions],
     ) -> TranscriptResult:
-        """Translate speech in any language into English text (same shapes as transcribe)."""
+        """Translate speech in any language into English text.
+
+        Args:
+            file: As for :meth:`transcribe`.
+            response_format: ``json`` (default), ``verbose_json``, ``text``, ``srt`` or
+                ``vtt``.
+            **options: Request fields, all optional: ``model`` (default ``whisper-1``),
+                ``prompt`` (in English) and ``temperature`` (0 to 1).
+
+        Returns:
+            :class:`Transcription` for ``json``, :class:`TranscriptionVerbose` for
+            ``verbose_json``; the body as ``str`` for text, srt and vtt.
+
+        Raises:
+            OneRouterInputError: The file or an option is invalid; found before sending.
+            OneRouterResponseError: A 2xx answer is a web page or an error object, or does
+                not parse as ``response_format``.
+            OneRouterAPIError: The API answered with an error status, after the retries for
+                transient ones.
+            OneRouterConnectionError: The server could not be reached within the retries.
+
+        """
         fields = translation_fields(response_format, **options)
         build = self._transcript_request("/audio/translations", file, fields)
         return self._send(build, self._transcript_decoder(response_format))
@@ -390,7 +598,7 @@ class OneRouterAudioClient(BaseClient):
         response_format: str = "json",
         **options: Unpack[TranslationOptions],
     ) -> TranscriptResult:
-        """Async :meth:`translate`."""
+        """Async version of :meth:`translate`; same arguments, results and errors."""
         fields = translation_fields(response_format, **options)
         build = self._transcript_request("/audio/translations", file, fields)
         return await self._asend(build, self._transcript_decoder(response_format))

@@ -81,20 +81,101 @@ def _folder_files(folder: Path, glob: str | None) -> list[Path]:
 class OneRouterTranscriptLoader(BaseLoader):
     """Load audio files as transcript Documents through OneRouter's audio API.
 
-    ``file_path`` is one file, a list of files, or a folder (every audio file in it, or those
-    matching ``glob``). Files are transcribed ``max_concurrency`` at a time; Documents come
-    out in file order. ``mode``, ``task``, ``model``, ``cache_dir`` and the other settings are
-    described in :class:`~langchain_onerouter_audio._transcriber.TranscriberOptions`.
+    Files are transcribed ``max_concurrency`` at a time; Documents come out in file order.
+    Each Document's metadata holds ``source``, ``model``, ``task``, and where known
+    ``language``, ``duration`` and ``usage``; in ``segments`` mode also ``segment_id``,
+    ``start`` and ``end`` in seconds.
 
-    With ``on_error="skip"`` a file that fails is logged and listed in ``failures``, and the
-    others still load; with ``"raise"`` (the default) the error is raised after the Documents
-    of every earlier file have been yielded. An invalid key always raises.
+    Setup:
+        Install the package; the ``split`` extra (PyAV) is needed only for files over the
+        upload limit.
 
-    Example:
+        .. code-block:: bash
+
+            pip install -U "langchain-onerouter-audio[split]"
+            export ONEROUTER_API_KEY="your-api-key"
+
+    Args:
+        file_path: One audio file, a list of files, or a folder (``~`` is expanded). A
+            folder gives every audio file in it, recursively, hidden ones left out; or,
+            with ``glob``, every file that matches.
+        glob: A pattern relative to each folder, e.g. ``"*.mp3"`` or ``"**/*.wav"``. Files
+            named directly are loaded whatever it says.
+        max_concurrency: How many files are transcribed at once (default 4).
+        on_error: ``"raise"`` (default): a file's error is raised once the Documents of
+            every earlier file have been yielded. ``"skip"``: the file is logged and
+            listed in ``failures``, and the others still load. A rejected key or a missing
+            permission raises either way.
+        mode: ``"single"`` (default): one Document per file. ``"segments"``: one per
+            segment of the transcript. ``"srt"`` / ``"vtt"``: one holding the subtitles.
+        task: ``"transcribe"`` (default), in the language spoken, or ``"translate"``,
+            into English.
+        model: Speech-to-text model (default ``whisper-1``).
+        language: ISO-639-1 code of the language spoken, e.g. ``"en"``; detected when not
+            given. Only with ``task="transcribe"``.
+        prompt: Hint text (names, jargon, the style to follow).
+        temperature: Sampling temperature, from 0 to 1.
+        max_upload_bytes: Files larger than this are split into pieces that fit, cut at
+            silences. Default and ceiling: the client's limit, 25 MB unless the client was
+            given another.
+        cache_dir: Folder of a transcript cache, off when not given: the same audio with
+            the same settings is answered from it instead of being sent again.
+        client: An :class:`OneRouterAudioClient` to use instead of the settings below.
+        api_key: API key; read from ``ONEROUTER_API_KEY`` when not given.
+        base_url: API root URL; read from ``ONEROUTER_BASE_URL`` when not given.
+        timeout: Seconds per request, or an ``httpx.Timeout``.
+        max_retries: Retries after the first attempt for transient failures (default 2).
+
+    Raises:
+        OneRouterInputError: An argument is invalid (found when the loader is built).
+        OneRouterError: ``client`` is given together with client settings, or no API
+            key is found.
+
+    Instantiate:
         .. code-block:: python
 
-            loader = OneRouterTranscriptLoader("talks/", mode="segments", cache_dir=".cache")
-            docs = loader.load()  # metadata: source, model, task, start, end, ...
+            from langchain_onerouter_audio import OneRouterTranscriptLoader
+
+            loader = OneRouterTranscriptLoader(
+                "talks/",
+                mode="segments",
+                cache_dir=".transcripts",
+                # task="translate",
+                # on_error="skip",
+            )
+
+    Lazy load:
+        .. code-block:: python
+
+            docs = []
+            docs_lazy = loader.lazy_load()
+
+            # async variant:
+            # docs_lazy = loader.alazy_load()
+
+            for doc in docs_lazy:
+                docs.append(doc)
+            print(docs[0].page_content[:100])
+            print(docs[0].metadata)
+
+        .. code-block:: none
+
+            Imagine the wildest idea that you have ever had.
+            {'source': 'talks/lecture.mp3', 'model': 'whisper-1', 'task': 'transcribe',
+             'language': 'english', 'duration': 24.1, 'usage': {'type': 'duration',
+             'seconds': 25.0}, 'segment_id': 0, 'start': 0.0, 'end': 3.2}
+
+    Async load:
+        .. code-block:: python
+
+            docs = await loader.aload()
+            print(docs[0].page_content[:100])
+            print(loader.failures)  # files skipped under on_error="skip"
+
+        .. code-block:: none
+
+            Imagine the wildest idea that you have ever had.
+            []
 
     """
 
@@ -147,7 +228,19 @@ class OneRouterTranscriptLoader(BaseLoader):
         return []
 
     def lazy_load(self) -> Iterator[Document]:
-        """Yield Documents file by file, transcribing ``max_concurrency`` files at a time."""
+        """Yield Documents file by file, transcribing ``max_concurrency`` files at a time.
+
+        ``failures`` is emptied when the load starts.
+
+        Yields:
+            The Documents of each file, in file order.
+
+        Raises:
+            OneRouterError: A file failed under ``on_error="raise"`` (after the Documents of
+                every earlier file), or the key or permission was rejected.
+            OSError: A file could not be read, under ``on_error="raise"``.
+
+        """
         self.failures = []
         files = self._files()
         outcomes = ordered_map(self._load_file, files, self.max_concurrency)
@@ -156,7 +249,18 @@ class OneRouterTranscriptLoader(BaseLoader):
                 yield from self._accept(path, outcome)
 
     async def alazy_load(self) -> AsyncIterator[Document]:
-        """Async :meth:`lazy_load`, on the client's async methods (no thread per file)."""
+        """Async version of :meth:`lazy_load`, on the client's async methods.
+
+        The requests are awaited on the running loop, not sent from threads.
+
+        Yields:
+            The Documents of each file, in file order.
+
+        Raises:
+            OneRouterError: As for :meth:`lazy_load`.
+            OSError: As for :meth:`lazy_load`.
+
+        """
         self.failures = []
         files = self._files()
         outcomes = aordered_map(self._aload_file, files, self.max_concurrency)

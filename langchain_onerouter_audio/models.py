@@ -134,7 +134,7 @@ ChunkingStrategy = Literal["auto"] | ServerVad
 
 
 class UsageTokens(_Wire):
-    """Billing by tokens (the gpt-4o transcribe models)."""
+    """Billing by tokens (the gpt-4o transcribe models), in ``usage`` of a transcript."""
 
     type: Literal["tokens"] = "tokens"
     input_tokens: int
@@ -144,7 +144,7 @@ class UsageTokens(_Wire):
 
 
 class UsageDuration(_Wire):
-    """Billing by audio seconds (whisper-1)."""
+    """Billing by audio seconds (whisper-1), in ``usage`` of a transcript."""
 
     type: Literal["duration"] = "duration"
     seconds: float
@@ -162,7 +162,10 @@ class Logprob(_Wire):
 
 
 class Word(_Wire):
-    """One word with its start and end in seconds."""
+    """One word with its start and end in seconds.
+
+    In :attr:`TranscriptionVerbose.words` when ``timestamp_granularities`` has ``"word"``.
+    """
 
     word: str
     start: float
@@ -170,7 +173,10 @@ class Word(_Wire):
 
 
 class Segment(_Wire):
-    """One segment of a verbose transcript; times in seconds from the start of the audio."""
+    """One segment of a verbose transcript; times in seconds from the start of the audio.
+
+    The loader's and parser's ``segments`` mode makes one Document of each.
+    """
 
     id: int
     start: float
@@ -196,7 +202,22 @@ class DiarizedSegment(_Wire):
 
 
 class Transcription(_Wire):
-    """The ``json`` response: the text, and usage when the API reports it."""
+    """The ``json`` response: the text, and usage when the API reports it.
+
+    Returned by :meth:`OneRouterAudioClient.transcribe` and ``translate`` by default;
+    fields the API adds later are kept, not dropped (as on every response model).
+
+    Example:
+        .. code-block:: python
+
+            result = client.transcribe("hello.mp3")
+            result.text, result.usage
+
+        .. code-block:: none
+
+            ('Hello, my name is Wolfgang ...', UsageDuration(type='duration', seconds=6.0))
+
+    """
 
     text: str
     logprobs: list[Logprob] | None = None
@@ -204,7 +225,22 @@ class Transcription(_Wire):
 
 
 class TranscriptionVerbose(_Wire):
-    """The ``verbose_json`` response: text with language, duration, segments and words."""
+    """The ``verbose_json`` response: text with language, duration, segments and words.
+
+    Returned for ``response_format="verbose_json"``; the tools' default artifact.
+    ``words`` is filled only when ``timestamp_granularities`` asks for words.
+
+    Example:
+        .. code-block:: python
+
+            result = client.transcribe("lecture.mp3", response_format="verbose_json")
+            result.language, result.duration, result.segments[0].start
+
+        .. code-block:: none
+
+            ('english', 24.1, 0.0)
+
+    """
 
     text: str
     language: str | None = None
@@ -216,7 +252,11 @@ class TranscriptionVerbose(_Wire):
 
 
 class TranscriptionDiarized(_Wire):
-    """The ``diarized_json`` response: text split into speaker turns."""
+    """The ``diarized_json`` response: text split into speaker turns.
+
+    Returned for ``response_format="diarized_json"`` (gpt-4o-transcribe-diarize); each of
+    ``segments`` is a :class:`DiarizedSegment` with its ``speaker``, ``start`` and ``end``.
+    """
 
     text: str
     duration: float | None = None
@@ -226,7 +266,7 @@ class TranscriptionDiarized(_Wire):
 
 
 class TranscriptTextDelta(_Wire):
-    """A streamed piece of transcript text (``stream=True``)."""
+    """A streamed piece of transcript text, from :meth:`OneRouterAudioClient.transcribe_stream`."""
 
     type: Literal["transcript.text.delta"] = "transcript.text.delta"
     delta: str
@@ -234,7 +274,10 @@ class TranscriptTextDelta(_Wire):
 
 
 class TranscriptTextDone(_Wire):
-    """The end of a streamed transcript: the whole text, and usage when reported."""
+    """The end of a streamed transcript: the whole text, and usage when reported.
+
+    Always the last event of :meth:`OneRouterAudioClient.transcribe_stream`.
+    """
 
     type: Literal["transcript.text.done"] = "transcript.text.done"
     text: str

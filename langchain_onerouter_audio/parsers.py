@@ -45,18 +45,67 @@ class OneRouterAudioParser(BaseBlobParser):
 
     Works with ``GenericLoader`` / ``FileSystemBlobLoader`` and with in-memory blobs
     (``Blob.from_data(audio_bytes, mime_type="audio/mpeg", path="talk.mp3")``); the same
-    audio gives the same Documents and metadata either way. An in-memory blob whose path has
-    no audio extension is sent with one added; ``source`` stays the blob's own path.
-    Settings are those of :class:`~langchain_onerouter_audio._transcriber.TranscriberOptions`.
+    audio gives the same Documents and metadata either way. A file-backed blob is streamed
+    from disk. An in-memory blob whose path has no audio extension is sent with one added
+    (from its bytes, else its mime type); ``source`` stays the blob's own path.
 
-    Example:
+    Setup:
+        .. code-block:: bash
+
+            pip install -U langchain-onerouter-audio langchain-community
+            export ONEROUTER_API_KEY="your-api-key"
+
+    Args:
+        mode: How each recording becomes Documents: ``"single"`` (default, one),
+            ``"segments"`` (one per segment, with start and end), ``"srt"`` or ``"vtt"``.
+        task: ``"transcribe"`` (default) or ``"translate"`` (the text in English).
+        model: The speech-to-text model, ``whisper-1`` unless given.
+        language: The spoken language as an ISO-639-1 code; transcription only.
+        prompt: Text that guides spelling and style.
+        temperature: From 0 to 1; the server's default when not given.
+        max_upload_bytes: Blobs over this size are split before sending (``split``
+            extra); at most, and by default, the client's own limit.
+        cache_dir: Where to keep transcripts so the same audio is never paid for twice;
+            no cache when not given.
+        client: The :class:`OneRouterAudioClient` to send with; when given, pass none of
+            ``api_key``, ``base_url``, ``timeout`` and ``max_retries``.
+        api_key: The key, else ``ONEROUTER_API_KEY``.
+        base_url: The API root, else ``ONEROUTER_BASE_URL``.
+        timeout: Per-request limit in seconds (or an ``httpx.Timeout``).
+        max_retries: How often a transient failure is retried (2 unless given).
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_onerouter_audio import OneRouterAudioParser
+
+            parser = OneRouterAudioParser(mode="segments")
+
+    Lazy parse:
+        .. code-block:: python
+
+            from langchain_core.documents.base import Blob
+
+            blob = Blob.from_path("talks/lecture.mp3")
+            docs = list(parser.lazy_parse(blob))
+            print(docs[0].page_content, docs[0].metadata["start"], docs[0].metadata["end"])
+
+        .. code-block:: none
+
+            Imagine the wildest idea that you have ever had. 0.0 3.2
+
+    With GenericLoader:
         .. code-block:: python
 
             from langchain_community.document_loaders.generic import GenericLoader
 
-            loader = GenericLoader.from_filesystem(
-                "talks/", glob="*.mp3", parser=OneRouterAudioParser(mode="segments")
-            )
+            loader = GenericLoader.from_filesystem("talks/", glob="*.mp3", parser=parser)
+            docs = loader.load()
+
+    Async:
+        .. code-block:: python
+
+            docs = [doc async for doc in parser.alazy_parse(blob)]
 
     """
 
@@ -64,10 +113,23 @@ class OneRouterAudioParser(BaseBlobParser):
         self.transcriber = Transcriber(**options)
 
     def lazy_parse(self, blob: Blob) -> Iterator[Document]:
-        """Transcribe one blob."""
+        """Transcribe one blob.
+
+        Args:
+            blob: The audio, file-backed or in memory.
+
+        Yields:
+            The blob's Documents, with ``source`` set to ``blob.source``.
+
+        Raises:
+            OneRouterInputError: The blob is empty, not audio, or over the limit without
+                the ``split`` extra.
+            OneRouterError: The request failed (see :meth:`OneRouterAudioClient.transcribe`).
+
+        """
         yield from self.transcriber.documents(_blob_input(blob), blob.source)
 
     async def alazy_parse(self, blob: Blob) -> AsyncIterator[Document]:
-        """Async :meth:`lazy_parse`, on the client's async methods."""
+        """Async version of :meth:`lazy_parse`, on the client's async methods."""
         for document in await self.transcriber.adocuments(_blob_input(blob), blob.source):
             yield document

@@ -49,11 +49,30 @@ __all__ = [
 
 @dataclass(frozen=True)
 class AudioChunk:
-    """The speech for one piece of text.
+    """The speech for one piece of text, as :class:`OneRouterSpeechSynthesizer` yields it.
 
-    ``audio`` is a whole file in ``format`` from one API call, playable on its own; for
-    ``pcm`` it is raw samples (24 kHz, 16-bit signed little-endian, mono) that can be
-    appended to the previous chunk's.
+    ``audio`` is a whole file in ``format``, playable on its own; for ``pcm`` it is raw
+    samples (24 kHz, 16-bit signed little-endian, mono) that can be appended to the
+    previous chunk's. Its repr shows the size of ``audio``, not the bytes.
+
+    Instantiate:
+        Made by the synthesizer; by hand only in tests:
+
+        .. code-block:: python
+
+            from langchain_onerouter_audio import AudioChunk
+
+            chunk = AudioChunk(index=0, text="Hello.", audio=b"...", format="mp3")
+
+    Invoke:
+        .. code-block:: python
+
+            print(chunk, chunk.mime_type)
+
+        .. code-block:: none
+
+            AudioChunk(index=0, text='Hello.', format='mp3', bytes=3) audio/mpeg
+
     """
 
     index: int
@@ -100,12 +119,82 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
     speaks a whole text as one :class:`AudioChunk` (several calls joined when it exceeds
     the API's 4096-character limit; mp3, aac, wav and pcm only).
 
-    Example:
+    Setup:
+        .. code-block:: bash
+
+            pip install -U langchain-onerouter-audio
+            export ONEROUTER_API_KEY="your-api-key"
+
+    Key init args — synthesis params:
+        model: str
+            TTS model (default ``gpt-4o-mini-tts``).
+        voice: str
+            Voice to speak with (default ``alloy``).
+        audio_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
+            Format of each chunk's audio (default mp3).
+        instructions: str | None
+            How to speak: tone, pace, accent.
+        speed: float | None
+            Speaking rate from 0.25 to 4.0.
+
+    Key init args — streaming params:
+        min_chars: int
+            Sentences shorter than this are joined with the next.
+        max_chars: int
+            Longest text per call (at most 4096); longer sentences split at clause or
+            word breaks.
+        prefetch: int
+            Sentences synthesised ahead of the consumer (default 2).
+
+    Key init args — client params:
+        api_key, base_url, timeout, max_retries, max_upload_bytes
+            As for :class:`OneRouterAudioClient`; or ``client=`` to share one (not both).
+
+    Instantiate:
         .. code-block:: python
 
-            chain = prompt | llm | StrOutputParser() | OneRouterSpeechSynthesizer()
+            from langchain_onerouter_audio import OneRouterSpeechSynthesizer
+
+            synthesizer = OneRouterSpeechSynthesizer(
+                voice="coral",
+                audio_format="mp3",
+                # instructions="warm and calm",
+                # prefetch=3,
+            )
+
+    Invoke:
+        .. code-block:: python
+
+            synthesizer.invoke("The sky is blue because air scatters blue light most.")
+
+        .. code-block:: none
+
+            AudioChunk(index=0, text='The sky is blue because air scatters blue light
+            most.', format='mp3', bytes=52320)
+
+    Stream:
+        .. code-block:: python
+
+            from langchain_core.output_parsers import StrOutputParser
+
+            chain = prompt | llm | StrOutputParser() | synthesizer
             for chunk in chain.stream({"question": "Why is the sky blue?"}):
+                print(chunk.index, chunk.text)
                 player.play(chunk.audio)  # each chunk is a complete mp3 file
+
+        .. code-block:: none
+
+            0 Sunlight is made of many colours.
+            1 Air scatters the blue part most, so blue reaches us from every direction.
+
+    Async:
+        .. code-block:: python
+
+            await synthesizer.ainvoke("Hello!")
+
+            # stream:
+            # async for chunk in chain.astream({"question": "Why is the sky blue?"}):
+            #     ...
 
     """
 
@@ -162,13 +251,32 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
         return self._chunk(0, text, join_audio(self.audio_format, parts))
 
     def invoke(self, input: str, config: RunnableConfig | None = None, **kwargs: Any) -> AudioChunk:
-        """Speak the whole ``input`` as one chunk (one file)."""
+        """Speak the whole ``input`` as one chunk (one file).
+
+        Text over ``max_chars`` is spoken in several calls, packed by sentence, and the
+        audio joined into one file; opus and flac cannot be joined, so such text is refused
+        in those formats before any call.
+
+        Args:
+            input: The text to speak.
+            config: The Runnable config (callbacks, tags, run name).
+            **kwargs: Not used.
+
+        Returns:
+            An :class:`AudioChunk` with ``index`` 0, the whole text and its audio.
+
+        Raises:
+            TypeError: ``input`` is not a string (put ``StrOutputParser()`` before).
+            OneRouterInputError: The text is empty, or too long for an unjoinable format.
+            OneRouterError: A request failed (see :meth:`OneRouterAudioClient.speech`).
+
+        """
         return self._call_with_config(self._speak_whole, input, config)
 
     async def ainvoke(
         self, input: str, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AudioChunk:
-        """Async :meth:`invoke`."""
+        """Async version of :meth:`invoke`; same arguments, result and errors."""
         return await self._acall_with_config(self._aspeak_whole, input, config)
 
     # -- streamed text
@@ -242,19 +350,50 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
     def transform(
         self, input: Iterator[str], config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[AudioChunk]:
-        """Speak a stream of text; yield one chunk per sentence as soon as it is spoken."""
+        """Speak a stream of text; yield one chunk per sentence as soon as it is spoken.
+
+        Up to ``prefetch`` sentences are synthesised ahead, in the config's thread pool,
+        while more text is read. Stopping early cancels synthesis not yet started.
+
+        Args:
+            input: Pieces of text, e.g. an LLM's streamed tokens.
+            config: The Runnable config (callbacks, tags, ``max_concurrency`` of the pool).
+            **kwargs: Not used.
+
+        Yields:
+            One :class:`AudioChunk` per sentence (short ones joined up to ``min_chars``),
+            in order, ``index`` counting from 0.
+
+        Raises:
+            TypeError: A piece is not a string.
+            OneRouterError: A request failed (see :meth:`OneRouterAudioClient.speech`).
+
+        """
         yield from self._transform_stream_with_config(input, self._speak_stream, config)
 
     def stream(
         self, input: str, config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[AudioChunk]:
-        """Speak a whole text, yielding one chunk per sentence."""
+        """Speak a whole text, yielding one chunk per sentence.
+
+        Args:
+            input: The text to speak.
+            config: The Runnable config.
+            **kwargs: Not used.
+
+        Yields:
+            One :class:`AudioChunk` per sentence, in order (see :meth:`transform`).
+
+        """
         yield from self.transform(iter([input]), config, **kwargs)
 
     async def atransform(
         self, input: AsyncIterator[str], config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[AudioChunk]:
-        """Async :meth:`transform`, synthesising up to ``prefetch`` sentences ahead."""
+        """Async version of :meth:`transform`, synthesising up to ``prefetch`` sentences ahead.
+
+        Synthesis runs as tasks on the running loop; stopping early cancels those pending.
+        """
         chunks = self._atransform_stream_with_config(input, self._aspeak_stream, config)
         try:
             async for chunk in chunks:
@@ -265,7 +404,7 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
     async def astream(
         self, input: str, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[AudioChunk]:
-        """Async :meth:`stream`."""
+        """Async version of :meth:`stream`."""
         chunks = self.atransform(_single(input), config)
         try:
             async for chunk in chunks:

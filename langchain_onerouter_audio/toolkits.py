@@ -34,13 +34,66 @@ class OneRouterAudioToolkit(ClientSettingsMixin, BaseToolkit):
     """Gives an agent ``text_to_speech``, ``transcribe_audio`` and ``translate_audio``.
 
     One client (one connection pool) serves all the tools, which are built once, with the
-    toolkit. ``selected_tools`` picks some of them, by name, in the order given.
+    toolkit. ``selected_tools`` picks some of them, by name, in the order given; an unknown
+    name, or a transcript format the model cannot give, is refused when it is built.
 
-    Example:
+    Setup:
+        .. code-block:: bash
+
+            pip install -U langchain-onerouter-audio
+            export ONEROUTER_API_KEY="your-api-key"
+
+    Key init args — folder params:
+        root_dir: Path
+            The only folder the transcription tools read from (default: working directory).
+        output_dir: Path
+            Folder the speech tool writes to (default: a private temporary folder).
+
+    Key init args — tool params:
+        tts_model: str
+            Model of ``text_to_speech`` (default ``gpt-4o-mini-tts``).
+        voice: str
+            Its default voice (``alloy``).
+        audio_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
+            Its file format (mp3).
+        transcription_model: str
+            Model of ``transcribe_audio`` and ``translate_audio`` (default ``whisper-1``).
+        transcript_format: Literal["json", "text", "srt", "verbose_json", "vtt"]
+            Their ``response_format``; unless set, ``verbose_json`` (``json`` for gpt-4o).
+        selected_tools: list[str] | None
+            Names of the tools to give, in this order; all three when not set.
+
+    Key init args — client params:
+        api_key, base_url, timeout, max_retries, max_upload_bytes
+            As for :class:`OneRouterAudioClient`; or ``client=`` to share one (not both).
+
+    Instantiate:
         .. code-block:: python
 
-            toolkit = OneRouterAudioToolkit(root_dir="recordings", output_dir="replies")
+            from langchain_onerouter_audio import OneRouterAudioToolkit
+
+            toolkit = OneRouterAudioToolkit(
+                root_dir="recordings",
+                output_dir="replies",
+                # selected_tools=["transcribe_audio"],
+            )
+
+    Tools:
+        .. code-block:: python
+
+            [tool.name for tool in toolkit.get_tools()]
+
+        .. code-block:: none
+
+            ['text_to_speech', 'transcribe_audio', 'translate_audio']
+
+    Use within an agent:
+        .. code-block:: python
+
+            from langchain.agents import create_agent
+
             agent = create_agent(model, tools=toolkit.get_tools())
+            agent.invoke({"messages": [("user", "What does recordings/standup.m4a say?")]})
 
     """
 
@@ -51,9 +104,13 @@ class OneRouterAudioToolkit(ClientSettingsMixin, BaseToolkit):
     output_dir: Path = DEFAULT_OUTPUT_DIR
     """Folder the speech tool writes to."""
     tts_model: str = DEFAULT_TTS_MODEL
+    """TTS model of ``text_to_speech``, e.g. gpt-4o-mini-tts, tts-1."""
     voice: str = DEFAULT_VOICE
+    """Voice ``text_to_speech`` uses when the model picks none."""
     audio_format: AudioFormat = "mp3"
+    """Format of the files ``text_to_speech`` writes (the API's ``response_format``)."""
     transcription_model: str = DEFAULT_TRANSCRIPTION_MODEL
+    """Model of ``transcribe_audio`` and ``translate_audio``, e.g. whisper-1."""
     transcript_format: TranslationFormat = "verbose_json"
     """Unless set, the tools pick it for the model: verbose_json, or json for gpt-4o."""
     selected_tools: list[str] | None = None
@@ -103,5 +160,12 @@ class OneRouterAudioToolkit(ClientSettingsMixin, BaseToolkit):
         )
 
     def get_tools(self) -> list[BaseTool]:
-        """The tools built with the toolkit: speak, transcribe, translate unless selected."""
+        """The tools built with the toolkit.
+
+        Returns:
+            A new list of the tools, sharing the toolkit's client: ``text_to_speech``,
+            ``transcribe_audio`` and ``translate_audio``, or those in ``selected_tools``, in
+            its order. The same tool objects on every call.
+
+        """
         return list(self._tools)

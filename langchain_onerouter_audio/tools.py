@@ -7,7 +7,8 @@ it cannot fix (a bad key, an exhausted retry budget) raise.
 """
 
 # No ``from __future__ import annotations`` here: BaseTool reads the type hints of ``_run``
-# on every call, and string annotations would be compiled and evaluated again each time.
+# on every call, and string annotations would be compiled and evaluated again each time
+# (benchmarks/README.md has the cost).
 import contextlib
 import getpass
 import os
@@ -186,15 +187,83 @@ class SpeechArtifact(TypedDict):
 class OneRouterTextToSpeechTool(_OneRouterAudioTool):
     """Speak text aloud into an audio file inside ``output_dir``.
 
-    Returns the file path as content, and a :class:`SpeechArtifact` as artifact.
+    The model gives ``text``, and optionally ``voice``, ``instructions`` (tone) and
+    ``speed``. It reads back the file's path; the artifact is a :class:`SpeechArtifact`.
+    File names are generated, and each file is written through a temporary file renamed
+    into place, so none is overwritten or left half-written.
 
-    Example:
+    Setup:
+        .. code-block:: bash
+
+            pip install -U langchain-onerouter-audio
+            export ONEROUTER_API_KEY="your-api-key"
+
+    Key init args — speech params:
+        model: str
+            TTS model (default ``gpt-4o-mini-tts``), e.g. ``tts-1``, ``tts-1-hd``.
+        voice: str
+            Voice used when the model picks none (default ``alloy``).
+        audio_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
+            Format of the files written (default mp3): the API's ``response_format``.
+        output_dir: Path
+            Folder the files go to. By default a folder of the system's temporary
+            folder, created private to this user.
+
+    Key init args — client params:
+        api_key, base_url, timeout, max_retries, max_upload_bytes
+            As for :class:`OneRouterAudioClient`; or ``client=`` to share one (not both).
+
+    Instantiate:
         .. code-block:: python
 
-            tool = OneRouterTextToSpeechTool(output_dir="speech")
-            msg = tool.invoke({"type": "tool_call", "id": "1", "name": "text_to_speech",
-                               "args": {"text": "Hello!"}})
-            msg.artifact["path"]
+            from langchain_onerouter_audio import OneRouterTextToSpeechTool
+
+            tool = OneRouterTextToSpeechTool(
+                output_dir="replies",
+                voice="nova",
+                # audio_format="wav",
+                # api_key="...",
+            )
+
+    Invoke with args:
+        .. code-block:: python
+
+            tool.invoke({"text": "Your order has shipped.", "instructions": "cheerful"})
+
+        .. code-block:: none
+
+            '/srv/app/replies/speech-20261127T101500Z-3f9c2a1b7d4e.mp3'
+
+    Invoke with ToolCall:
+        .. code-block:: python
+
+            tool.invoke(
+                {
+                    "args": {"text": "Your order has shipped."},
+                    "id": "1",
+                    "name": "text_to_speech",
+                    "type": "tool_call",
+                }
+            )
+
+        .. code-block:: none
+
+            ToolMessage(
+                content='/srv/app/replies/speech-20261127T101502Z-8a0e5b2c4f61.mp3',
+                name='text_to_speech',
+                tool_call_id='1',
+                artifact={'path': '/srv/app/replies/speech-20261127T101502Z-8a0e5b2c4f61.mp3',
+                          'format': 'mp3', 'bytes': 18432, 'model': 'gpt-4o-mini-tts',
+                          'voice': 'nova'},
+            )
+
+        Text the model can fix (empty, over 4096 characters) comes back as the message
+        content, with ``status='error'``; a bad key or exhausted retries raise.
+
+    Async:
+        .. code-block:: python
+
+            await tool.ainvoke({"text": "Your order has shipped."})
 
     """
 
@@ -383,7 +452,80 @@ class _SpeechToTextTool(_OneRouterAudioTool):
 class OneRouterTranscriptionTool(_SpeechToTextTool):
     """Transcribe an audio file (inside ``root_dir``) into text in its own language.
 
-    Returns the transcript text as content and the typed response as artifact.
+    The model gives ``file_path`` (relative to ``root_dir``), and optionally ``language``
+    and ``prompt``. It reads back the transcript text (or a note that no speech was
+    recognised); the artifact is the typed response, e.g. :class:`TranscriptionVerbose`.
+
+    Setup:
+        .. code-block:: bash
+
+            pip install -U langchain-onerouter-audio
+            export ONEROUTER_API_KEY="your-api-key"
+
+    Key init args — transcription params:
+        model: str
+            Speech-to-text model (default ``whisper-1``), e.g. ``gpt-4o-transcribe``.
+        transcript_format: str
+            json, text, srt, verbose_json, vtt or diarized_json: the API's
+            ``response_format``. Unless set: ``verbose_json`` (segments,
+            language, duration), or ``json`` for the gpt-4o models, which give no more. A
+            format the model cannot give is refused when the tool is built.
+        root_dir: Path
+            The only folder files are read from (default: the working directory); a path
+            leaving it through ``..``, an absolute path or a link is refused.
+
+    Key init args — client params:
+        api_key, base_url, timeout, max_retries, max_upload_bytes
+            As for :class:`OneRouterAudioClient`; or ``client=`` to share one (not both).
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_onerouter_audio import OneRouterTranscriptionTool
+
+            tool = OneRouterTranscriptionTool(
+                root_dir="recordings",
+                # model="gpt-4o-transcribe",  # then json or text only
+                # transcript_format="srt",
+            )
+
+    Invoke with args:
+        .. code-block:: python
+
+            tool.invoke({"file_path": "hello.mp3", "language": "en"})
+
+        .. code-block:: none
+
+            'Hello, my name is Wolfgang and I come from Germany. Where are you heading today?'
+
+    Invoke with ToolCall:
+        .. code-block:: python
+
+            msg = tool.invoke(
+                {
+                    "args": {"file_path": "hello.mp3"},
+                    "id": "1",
+                    "name": "transcribe_audio",
+                    "type": "tool_call",
+                }
+            )
+            print(msg.content)
+            print(msg.artifact.language, msg.artifact.duration, len(msg.artifact.segments))
+
+        .. code-block:: none
+
+            Hello, my name is Wolfgang and I come from Germany. Where are you heading today?
+            english 5.3 2
+
+        A file the model can fix (missing, outside ``root_dir``, not audio, too large)
+        comes back as the message content, with ``status='error'``; a bad key or
+        exhausted retries raise.
+
+    Async:
+        .. code-block:: python
+
+            await tool.ainvoke({"file_path": "hello.mp3"})
+
     """
 
     transcript_format: TranscriptFormat = "verbose_json"  # type: ignore[assignment]
@@ -423,7 +565,69 @@ class OneRouterTranscriptionTool(_SpeechToTextTool):
 class OneRouterTranslationTool(_SpeechToTextTool):
     """Translate speech in an audio file (inside ``root_dir``) into English text.
 
-    Returns the English text as content and the typed response as artifact.
+    The model gives ``file_path`` (relative to ``root_dir``) and optionally ``prompt``. It
+    reads back the English text; the artifact is the typed response. Paths, errors and
+    client settings work as for :class:`OneRouterTranscriptionTool`.
+
+    Setup:
+        .. code-block:: bash
+
+            pip install -U langchain-onerouter-audio
+            export ONEROUTER_API_KEY="your-api-key"
+
+    Key init args — translation params:
+        model: str
+            Speech-to-text model (default ``whisper-1``).
+        transcript_format: Literal["json", "text", "srt", "verbose_json", "vtt"]
+            The API's ``response_format``; unless set, ``verbose_json``, or ``json`` for
+            the gpt-4o models.
+        root_dir: Path
+            The only folder files are read from (default: the working directory).
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_onerouter_audio import OneRouterTranslationTool
+
+            tool = OneRouterTranslationTool(root_dir="recordings")
+
+    Invoke with args:
+        .. code-block:: python
+
+            tool.invoke({"file_path": "german.mp3"})
+
+        .. code-block:: none
+
+            'Hello, my name is Wolfgang and I come from Germany. Where are you going today?'
+
+    Invoke with ToolCall:
+        .. code-block:: python
+
+            tool.invoke(
+                {
+                    "args": {"file_path": "german.mp3"},
+                    "id": "2",
+                    "name": "translate_audio",
+                    "type": "tool_call",
+                }
+            )
+
+        .. code-block:: none
+
+            ToolMessage(
+                content='Hello, my name is Wolfgang and I come from Germany. Where are you
+                going today?',
+                name='translate_audio',
+                tool_call_id='2',
+                artifact=TranscriptionVerbose(text='Hello, my name is ...', language='english',
+                                              duration=5.7, task='translate', segments=[...]),
+            )
+
+    Async:
+        .. code-block:: python
+
+            await tool.ainvoke({"file_path": "german.mp3"})
+
     """
 
     name: str = "translate_audio"
