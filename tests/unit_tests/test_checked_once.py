@@ -11,7 +11,7 @@ import pytest
 
 from langchain_onerouter_audio import OneRouterInputError, OneRouterTranscriptLoader, _files
 from langchain_onerouter_audio._files import UploadFile
-from tests.unit_tests._transcript_api import FakeTranscriptAPI
+from tests.unit_tests.fake_api import FakeApi, transcript_of_upload
 from tests.unit_tests.test_splitting import LIMIT, tone_wav
 
 HOW = ("sync", "async")
@@ -48,7 +48,7 @@ def load(loader: OneRouterTranscriptLoader, how: str) -> None:
 def test_a_file_is_checked_once(
     audio_dir: Path, monkeypatch: pytest.MonkeyPatch, how: str, task: str
 ) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     checks = Checks(monkeypatch)
 
     load(OneRouterTranscriptLoader(audio_dir / "hello.mp3", client=api.client(), task=task), how)
@@ -63,7 +63,7 @@ def test_a_long_file_is_checked_once_and_its_pieces_never(
 ) -> None:
     path = tmp_path / "talk.wav"
     path.write_bytes(tone_wav())
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     checks = Checks(monkeypatch)
 
     load(OneRouterTranscriptLoader(path, client=api.client(), max_upload_bytes=LIMIT), how)
@@ -74,7 +74,7 @@ def test_a_long_file_is_checked_once_and_its_pieces_never(
 
 @pytest.mark.parametrize("how", HOW)
 def test_a_checked_upload_still_keeps_within_the_clients_limit(audio_dir: Path, how: str) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     client = api.client(max_upload_bytes=10)
     upload = UploadFile.from_input(audio_dir / "hello.mp3")
     call: Callable[[], Any] = (

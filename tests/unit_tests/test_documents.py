@@ -11,21 +11,12 @@ import pytest
 
 from langchain_onerouter_audio import OneRouterAudioClient, OneRouterTranscriptLoader
 from langchain_onerouter_audio._documents import transcript_documents
-from langchain_onerouter_audio._retry import RetryPolicy
 from langchain_onerouter_audio.models import TranscriptionVerbose
+from tests.unit_tests.fake_api import FakeApi
 
 
 def _client(body: dict[str, Any]) -> OneRouterAudioClient:
-    def handle(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json=body)
-
-    return OneRouterAudioClient(
-        api_key="test-key",
-        base_url="http://audio.test/v1",
-        http_client=httpx.Client(transport=httpx.MockTransport(handle)),
-        http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(handle)),
-        retry_policy=RetryPolicy(max_retries=0),
-    )
+    return FakeApi([httpx.Response(200, json=body)]).client()
 
 
 @pytest.mark.parametrize("how", ["sync", "async"])
