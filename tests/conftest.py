@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_recording.plugin import get_default_cassette_name
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDIO = Path(__file__).resolve().parent / "fixtures" / "audio"
@@ -65,6 +66,35 @@ def vcr_config() -> dict[str, Any]:
 @pytest.fixture
 def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
     return str(CASSETTES / request.module.__name__.split(".")[-1])
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """The face a test drives, ``"sync"`` or ``"async"``: a test that asks for it runs both."""
+    return str(request.param)
+
+
+def _ids_without_mode(node: Any) -> tuple[str, list[str], str | None]:
+    """A test's base name, its parameter ids but the sync/async one, and that one."""
+    base, _, inner = node.name.partition("[")
+    ids = inner[:-1].split("-") if inner else []
+    mode = getattr(node, "callspec", None) and node.callspec.params.get("mode")
+    if mode in ("sync", "async"):
+        ids.remove(mode)
+        return base, ids, mode
+    return base, ids, None
+
+
+@pytest.fixture
+def default_cassette_name(request: pytest.FixtureRequest) -> str:
+    """Cassettes keep the sync/async id last, whatever order pytest gives the ids."""
+    marker = request.node.get_closest_marker("default_cassette")
+    if marker is not None:
+        return str(marker.args[0])
+    base, ids, mode = _ids_without_mode(request.node)
+    ids += [mode] if mode else []
+    name = f"{base}[{'-'.join(ids)}]" if ids else base
+    return str(get_default_cassette_name(request.cls, name))
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from langchain_onerouter_audio import (
 )
 from langchain_onerouter_audio.errors import OneRouterError, OneRouterInputError
 from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES
-from tests._calls import MODES
 from tests.unit_tests.fake_api import AUDIO, TEXT, FakeApi, Waits, answer
 
 Args = tuple[tuple[Any, ...], dict[str, Any]]
@@ -137,7 +136,6 @@ async def _invoke(function: Callable[..., Any], args: Args) -> Any:
     return await result if inspect.isawaitable(result) else result
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", CLIENT_CASES)
 async def test_client_refuses_before_sending(case: str, mode: str, root: Path) -> None:
     (method, make_args), message = CLIENT_CASES[case]
@@ -268,7 +266,6 @@ def _tools(client: OneRouterAudioClient, root: Path, output_dir: Path) -> dict[s
     return {tool.name: tool for tool in tools}
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", TOOL_CASES)
 async def test_tool_refuses_before_sending(
     case: str, mode: str, root: Path, outside: Path, tmp_path: Path

@@ -25,14 +25,13 @@ def entries(cache: Path) -> list[Path]:
     return sorted(cache.rglob("*.json"))
 
 
-@pytest.mark.parametrize("how", ["sync", "async"])
-def test_a_second_load_sends_no_request(audio_dir: Path, tmp_path: Path, how: str) -> None:
+def test_a_second_load_sends_no_request(audio_dir: Path, tmp_path: Path, mode: str) -> None:
     api = FakeApi([transcript_of_upload])
     files = [audio_dir / "hello.mp3", audio_dir / "lecture.mp3"]
     loader = loader_for(api, files, tmp_path / "cache", mode="segments")
 
     def load() -> list[Any]:
-        return loader.load() if how == "sync" else asyncio.run(loader.aload())
+        return loader.load() if mode == "sync" else asyncio.run(loader.aload())
 
     first = load()
     assert len(api.uploads) == 2
@@ -167,9 +166,8 @@ def test_failed_files_are_not_cached(audio_dir: Path, tmp_path: Path) -> None:
     assert entries(tmp_path / "cache") == []
 
 
-@pytest.mark.parametrize("how", ["sync", "async"])
 def test_a_cache_that_cannot_be_written_still_returns_the_transcripts(
-    audio_dir: Path, tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture
+    audio_dir: Path, tmp_path: Path, mode: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     not_a_folder = tmp_path / "cache"
     not_a_folder.write_text("a file where the cache folder should be")
@@ -178,7 +176,7 @@ def test_a_cache_that_cannot_be_written_still_returns_the_transcripts(
     loader = loader_for(api, files, not_a_folder)
 
     with caplog.at_level("WARNING", logger="langchain_onerouter_audio"):
-        docs = loader.load() if how == "sync" else asyncio.run(loader.aload())
+        docs = loader.load() if mode == "sync" else asyncio.run(loader.aload())
 
     assert [doc.metadata["source"] for doc in docs] == [str(path) for path in files]
     assert loader.failures == []

@@ -39,7 +39,7 @@ from langchain_onerouter_audio.models import (
     TranscriptionVerbose,
     UsageDuration,
 )
-from tests._calls import MODES, call
+from tests._calls import call
 from tests.unit_tests.fake_api import AUDIO, BASE_URL, KEY, NOW, VERBOSE, FakeApi
 
 
@@ -131,7 +131,6 @@ def test_repr_shows_settings_but_never_the_key(no_env: pytest.MonkeyPatch) -> No
 # -- what goes on the wire
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_request_and_bytes(api: FakeApi, client: OneRouterAudioClient, mode: str) -> None:
     audio = call(client, "speech", mode, "Hello.", voice="nova", response_format="wav", speed=1.25)
     assert audio == AUDIO
@@ -195,7 +194,6 @@ def test_default_headers_are_sent_but_cannot_replace_auth(api: FakeApi) -> None:
     assert api.last.headers["authorization"] == f"Bearer {KEY}"
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_transcription_upload(
     api: FakeApi, client: OneRouterAudioClient, clip: Path, mode: str
 ) -> None:
@@ -234,7 +232,6 @@ def test_transcription_upload(
     assert upload.value == clip.read_bytes()
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_translation_upload(
     api: FakeApi, client: OneRouterAudioClient, audio_dir: Path, mode: str
 ) -> None:
@@ -276,7 +273,6 @@ def test_upload_limit_is_configurable(api: FakeApi, clip: Path) -> None:
 # -- typed results
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("method", ["transcribe", "translate"])
 @pytest.mark.parametrize(
     ("response_format", "expected"),
@@ -301,7 +297,6 @@ def test_each_format_gives_its_type(
     assert result == expected
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_diarized_transcript(client: OneRouterAudioClient, clip: Path, mode: str) -> None:
     result = call(
         client,
@@ -315,7 +310,6 @@ def test_diarized_transcript(client: OneRouterAudioClient, clip: Path, mode: str
     assert [s.speaker for s in result.segments] == ["A"]
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_malformed_success_body_is_a_response_error(clip: Path, mode: str) -> None:
     api = FakeApi([lambda _: httpx.Response(200, text="<html>proxy login</html>")])
     with (
@@ -328,7 +322,6 @@ def test_a_malformed_success_body_is_a_response_error(clip: Path, mode: str) -> 
 # -- speech streamed to a file
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_to_file(client: OneRouterAudioClient, tmp_path: Path, mode: str) -> None:
     target = tmp_path / "out" / "hello.mp3"
     written = call(client, "speech_to_file", mode, target, "Hello.")
@@ -337,7 +330,6 @@ def test_speech_to_file(client: OneRouterAudioClient, tmp_path: Path, mode: str)
     assert sorted(p.name for p in target.parent.iterdir()) == ["hello.mp3"]
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_to_file_keeps_an_existing_file_unless_asked(
     api: FakeApi, client: OneRouterAudioClient, tmp_path: Path, mode: str
 ) -> None:
@@ -350,7 +342,6 @@ def test_speech_to_file_keeps_an_existing_file_unless_asked(
     assert target.read_bytes() == AUDIO
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_to_file_error_leaves_no_file(tmp_path: Path, mode: str) -> None:
     api = FakeApi([lambda _: httpx.Response(400, json={"error": {"message": "bad voice"}})])
     target = tmp_path / "hello.mp3"
@@ -363,7 +354,6 @@ def _sse(*events: dict[str, Any]) -> list[bytes]:
     return [f"data: {json.dumps(event)}\r\n\r\n".encode() for event in events]
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_sent_as_server_sent_events_is_decoded(
     api: FakeApi, tmp_path: Path, mode: str
 ) -> None:
@@ -401,7 +391,6 @@ class _Chunks(httpx.SyncByteStream, httpx.AsyncByteStream):
 # -- bad input never costs a request
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("method", "args", "options", "message"),
     [
@@ -437,7 +426,6 @@ def test_bad_input_sends_nothing(
 # -- error statuses become typed errors
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("status", "cls"),
     [
@@ -536,7 +524,6 @@ def test_each_event_loop_gets_its_own_async_pool() -> None:
     assert second.is_closed
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("sse", [False, True])
 def test_speech_without_audio_is_a_response_error(tmp_path: Path, mode: str, sse: bool) -> None:
     body = b'data: {"type": "speech.audio.done"}\n\n' if sse else b""

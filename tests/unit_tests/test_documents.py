@@ -19,17 +19,16 @@ def _client(body: dict[str, Any]) -> OneRouterAudioClient:
     return FakeApi([httpx.Response(200, json=body)]).client()
 
 
-@pytest.mark.parametrize("how", ["sync", "async"])
 @pytest.mark.parametrize("segments", [{}, {"segments": []}, {"segments": None}])
 def test_a_transcript_without_segments_is_one_document(
-    audio_dir: Path, how: str, segments: dict[str, Any]
+    audio_dir: Path, mode: str, segments: dict[str, Any]
 ) -> None:
     body = {"task": "transcribe", "language": "english", "duration": 2.5, "text": " Hello. "}
     loader = OneRouterTranscriptLoader(
         audio_dir / "hello.mp3", client=_client({**body, **segments}), mode="segments"
     )
 
-    docs = loader.load() if how == "sync" else asyncio.run(loader.aload())
+    docs = loader.load() if mode == "sync" else asyncio.run(loader.aload())
 
     assert [doc.page_content for doc in docs] == ["Hello."]
     assert docs[0].metadata["segment_id"] == 0

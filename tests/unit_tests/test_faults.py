@@ -33,7 +33,6 @@ from langchain_onerouter_audio.errors import (
     OneRouterServerError,
     OneRouterTimeoutError,
 )
-from tests._calls import MODES
 from tests.unit_tests.fake_api import (
     AUDIO,
     ENDPOINTS,
@@ -96,7 +95,6 @@ NON_RETRYABLE: dict[int, type[OneRouterAPIError]] = {
 }
 
 endpoints = pytest.mark.parametrize("endpoint", ENDPOINTS)
-modes = pytest.mark.parametrize("mode", MODES)
 
 
 def expected_waits(wait: float | None, count: int) -> list[float]:
@@ -135,7 +133,6 @@ def assert_requests(api: FakeApi, endpoint: str, count: int) -> None:
 
 
 @endpoints
-@modes
 @pytest.mark.parametrize("fault", RETRYABLE)
 async def test_transient_status_exhausts_retries(
     endpoint: str, mode: str, fault: str, tmp_path: Path
@@ -161,7 +158,6 @@ async def test_transient_status_exhausts_retries(
 
 
 @endpoints
-@modes
 @pytest.mark.parametrize("status", NON_RETRYABLE)
 async def test_client_error_is_tried_exactly_once(
     endpoint: str, mode: str, status: int, tmp_path: Path
@@ -183,7 +179,6 @@ async def test_client_error_is_tried_exactly_once(
 
 
 @endpoints
-@modes
 async def test_error_body_that_is_not_json(endpoint: str, mode: str, tmp_path: Path) -> None:
     page = httpx.Response(400, text="<html>Bad Request</html>", headers={"x-request-id": "r9"})
     api, waits = FakeApi([page]), Waits()
@@ -196,7 +191,6 @@ async def test_error_body_that_is_not_json(endpoint: str, mode: str, tmp_path: P
 
 
 @pytest.mark.parametrize("endpoint", ["transcribe", "translate"])
-@modes
 async def test_malformed_json_success_body(endpoint: str, mode: str, tmp_path: Path) -> None:
     """A 200 whose JSON is cut short is a typed error, not a crash, and is not retried."""
     body = httpx.Response(200, text='{"text": "hello wor', headers={"x-request-id": "req_bad"})
@@ -234,7 +228,6 @@ TRANSIENT: dict[str, tuple[Any, float | None]] = {
 
 
 @endpoints
-@modes
 @pytest.mark.parametrize("fault", TRANSIENT)
 async def test_transient_fault_then_success(
     endpoint: str, mode: str, fault: str, tmp_path: Path
@@ -248,7 +241,6 @@ async def test_transient_fault_then_success(
 
 
 @endpoints
-@modes
 @pytest.mark.parametrize("fault", NETWORK)
 async def test_network_fault_exhausts_retries(
     endpoint: str, mode: str, fault: str, tmp_path: Path
@@ -294,7 +286,6 @@ SOCKET_FAULTS = {
 
 
 @endpoints
-@modes
 @pytest.mark.parametrize("fault", SOCKET_FAULTS)
 async def test_socket_fault_then_success(
     endpoint: str, mode: str, fault: str, tmp_path: Path
@@ -309,7 +300,6 @@ async def test_socket_fault_then_success(
 
 
 @endpoints
-@modes
 async def test_connection_refused(endpoint: str, mode: str, tmp_path: Path) -> None:
     waits = Waits()
     base_url = f"http://127.0.0.1:{unused_port()}/v1"
@@ -322,7 +312,6 @@ async def test_connection_refused(endpoint: str, mode: str, tmp_path: Path) -> N
 
 
 @endpoints
-@modes
 async def test_truncated_body_every_time(endpoint: str, mode: str, tmp_path: Path) -> None:
     """A body shorter than its Content-Length is never accepted as the answer."""
     waits = Waits()
@@ -335,7 +324,6 @@ async def test_truncated_body_every_time(endpoint: str, mode: str, tmp_path: Pat
 
 
 @endpoints
-@modes
 async def test_read_timeout_on_a_silent_server(endpoint: str, mode: str, tmp_path: Path) -> None:
     """A server that never answers ends in a timeout error, not a hang."""
     waits = Waits()
@@ -386,7 +374,6 @@ def test_backoff_doubles_up_to_the_cap_with_jitter() -> None:
     assert len(api.requests) == 7
 
 
-@modes
 async def test_max_retries_zero_means_one_attempt(mode: str, tmp_path: Path) -> None:
     api, waits = FakeApi([error_response(503)]), Waits()
     with pytest.raises(OneRouterServerError) as caught:
@@ -411,7 +398,6 @@ SSE_BODIES = {
 
 
 @pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
-@modes
 @pytest.mark.parametrize("body", SSE_BODIES)
 async def test_malformed_speech_events(body: str, mode: str, to_file: bool, tmp_path: Path) -> None:
     """A broken server-sent event is a typed error, and no partial file is kept."""
@@ -470,7 +456,6 @@ NOT_AUDIO = {
 
 
 @pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
-@modes
 @pytest.mark.parametrize("answer", NOT_AUDIO)
 async def test_speech_that_is_not_audio_is_refused(
     answer: str, mode: str, to_file: bool, tmp_path: Path
@@ -489,7 +474,6 @@ async def test_speech_that_is_not_audio_is_refused(
 
 
 @pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
-@modes
 async def test_speech_events_that_are_not_an_event_stream_are_refused(
     mode: str, to_file: bool, tmp_path: Path
 ) -> None:
@@ -506,7 +490,6 @@ async def test_speech_events_that_are_not_an_event_stream_are_refused(
         assert_nothing_written(tmp_path, keep=[])
 
 
-@modes
 async def test_speech_events_without_a_content_type_are_read(mode: str) -> None:
     """Lenient on purpose: a server that omits the header still streams events."""
     delta = b'data: {"type": "speech.audio.delta", "audio": "%s"}\n\n' % base64.b64encode(AUDIO)
@@ -518,7 +501,6 @@ async def test_speech_events_without_a_content_type_are_read(mode: str) -> None:
 
 
 @pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
-@modes
 async def test_the_last_speech_event_without_its_blank_line_is_kept(
     mode: str, to_file: bool, tmp_path: Path
 ) -> None:
@@ -550,7 +532,6 @@ async def _transcribe(client: OneRouterAudioClient, mode: str, fmt: str, clip: P
     return await client.atranscribe(clip, response_format=fmt)  # type: ignore[call-overload]
 
 
-@modes
 @pytest.mark.parametrize("fmt", ["text", "srt", "vtt"])
 async def test_a_sign_in_page_is_not_a_text_transcript(mode: str, fmt: str, tmp_path: Path) -> None:
     (clip := tmp_path / "clip.mp3").write_bytes(AUDIO)
@@ -560,7 +541,6 @@ async def test_a_sign_in_page_is_not_a_text_transcript(mode: str, fmt: str, tmp_
     assert len(api.requests) == 1
 
 
-@modes
 @pytest.mark.parametrize("fmt", TRANSCRIPT_FORMATS)
 async def test_an_error_object_sent_with_200_is_not_a_transcript(
     mode: str, fmt: str, tmp_path: Path
@@ -575,7 +555,6 @@ async def test_an_error_object_sent_with_200_is_not_a_transcript(
     assert len(api.requests) == 1
 
 
-@modes
 async def test_a_text_transcript_that_is_json_without_an_error_is_kept(
     mode: str, tmp_path: Path
 ) -> None:

@@ -21,18 +21,18 @@ with warnings.catch_warnings():  # the package announces its own sunset on impor
     from langchain_community.document_loaders.blob_loaders import FileSystemBlobLoader
     from langchain_community.document_loaders.generic import GenericLoader
 
-MODES = ("single", "segments", "srt", "vtt")
+LOADER_MODES = ("single", "segments", "srt", "vtt")
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_generic_loader_matches_the_transcript_loader(audio_dir: Path, mode: str) -> None:
+@pytest.mark.parametrize("loader_mode", LOADER_MODES)
+def test_generic_loader_matches_the_transcript_loader(audio_dir: Path, loader_mode: str) -> None:
     api = FakeApi([transcript_of_upload])
-    parser = OneRouterAudioParser(client=api.client(), mode=mode)
+    parser = OneRouterAudioParser(client=api.client(), mode=loader_mode)
     generic = GenericLoader(FileSystemBlobLoader(audio_dir, glob="hello.*"), parser)
 
     parsed = generic.load()
     loaded = OneRouterTranscriptLoader(
-        audio_dir, glob="hello.*", client=api.client(), mode=mode
+        audio_dir, glob="hello.*", client=api.client(), mode=loader_mode
     ).load()
 
     def by_source(docs: list[Document]) -> list[Document]:  # the blob loader does not sort
@@ -49,10 +49,12 @@ def test_generic_loader_matches_the_transcript_loader(audio_dir: Path, mode: str
     }
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_in_memory_blob_gives_the_same_documents_as_the_file(audio_dir: Path, mode: str) -> None:
+@pytest.mark.parametrize("loader_mode", LOADER_MODES)
+def test_in_memory_blob_gives_the_same_documents_as_the_file(
+    audio_dir: Path, loader_mode: str
+) -> None:
     api = FakeApi([transcript_of_upload])
-    parser = OneRouterAudioParser(client=api.client(), mode=mode)
+    parser = OneRouterAudioParser(client=api.client(), mode=loader_mode)
     path = audio_dir / "lecture.mp3"
 
     from_file = parser.parse(Blob.from_path(path))

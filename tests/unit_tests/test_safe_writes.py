@@ -29,7 +29,6 @@ from langchain_onerouter_audio.errors import (
     OneRouterInputError,
     OneRouterServerError,
 )
-from tests._calls import MODES
 from tests.unit_tests.fake_api import (
     AUDIO,
     TEXT,
@@ -120,7 +119,6 @@ FAILURES = {
 }
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("failure", FAILURES)
 @pytest.mark.parametrize("overwrite", [False, True], ids=["new-file", "overwrite"])
 async def test_failed_download_leaves_target_as_it_was(
@@ -138,7 +136,6 @@ async def test_failed_download_leaves_target_as_it_was(
         assert target.read_bytes() == OLD
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("fail_on_close", [False, True], ids=["on-write", "on-close"])
 @pytest.mark.parametrize("overwrite", [False, True], ids=["new-file", "overwrite"])
 async def test_disk_full_leaves_no_partial_file(
@@ -158,7 +155,6 @@ async def test_disk_full_leaves_no_partial_file(
         assert target.read_bytes() == OLD
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_disconnect_then_retry_writes_only_the_whole_file(mode: str, out: Path) -> None:
     api = FakeApi([broken_body(AUDIO[:500]), broken_body(AUDIO[:9]), answer])
     target = await speak_to(api.client(Waits().policy()), mode, out / "speech.mp3")
@@ -166,7 +162,6 @@ async def test_disconnect_then_retry_writes_only_the_whole_file(mode: str, out: 
     assert names(out) == ["speech.mp3"]
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_existing_file_is_kept_unless_overwrite(mode: str, out: Path) -> None:
     target = out / "speech.mp3"
     target.write_bytes(OLD)
@@ -201,7 +196,6 @@ def _body_that_watches(out: Path, seen: dict[str, list[str]], *, create: bool) -
     return lambda request: httpx.Response(200, stream=Body())
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_download_goes_to_a_temp_file_beside_the_target(mode: str, out: Path) -> None:
     seen: dict[str, list[str]] = {}
     api = FakeApi([_body_that_watches(out, seen, create=False)])
@@ -212,7 +206,6 @@ async def test_download_goes_to_a_temp_file_beside_the_target(mode: str, out: Pa
     assert names(out) == ["speech.mp3"]
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_file_that_appears_mid_download_is_not_clobbered(mode: str, out: Path) -> None:
     seen: dict[str, list[str]] = {}
     api = FakeApi([_body_that_watches(out, seen, create=True)])
@@ -235,7 +228,6 @@ async def _run_tool(tool: OneRouterTextToSpeechTool, mode: str, args: dict[str, 
     return await result if inspect.isawaitable(result) else result
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_tool_writes_generated_names_inside_output_dir(mode: str, tmp_path: Path) -> None:
     output_dir = tmp_path / "spoken" / "nested"  # created on first use
     api = FakeApi([answer])
@@ -263,7 +255,6 @@ TOOL_FAILURES = {
 }
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("failure", TOOL_FAILURES)
 async def test_tool_failure_leaves_output_dir_empty(mode: str, failure: str, out: Path) -> None:
     steps, error = TOOL_FAILURES[failure]
@@ -275,7 +266,6 @@ async def test_tool_failure_leaves_output_dir_empty(mode: str, failure: str, out
     assert names(out) == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_tool_disk_full_leaves_output_dir_empty(
     mode: str, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -288,7 +278,6 @@ async def test_tool_disk_full_leaves_output_dir_empty(
     assert names(out) == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_downloaded_audio_gets_the_mode_the_umask_gives(mode: str, out: Path) -> None:
     previous = os.umask(0o027)
     try:
@@ -319,7 +308,6 @@ UNUSABLE_TARGETS = {
 }
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", UNUSABLE_TARGETS)
 async def test_unusable_target_is_refused_before_the_request(
     mode: str, case: str, out: Path
@@ -333,7 +321,6 @@ async def test_unusable_target_is_refused_before_the_request(
     assert files_under(out) == (["hello.mp3"] if "file" in case else [])
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("missing", [False, True], ids=["folder", "missing-subfolder"])
 async def test_unwritable_folder_is_refused_before_the_request(
     mode: str, missing: bool, out: Path, monkeypatch: pytest.MonkeyPatch
@@ -355,7 +342,6 @@ async def test_unwritable_folder_is_refused_before_the_request(
     assert files_under(out) == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_temp_file_that_cannot_be_created_is_an_input_error(
     mode: str, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -371,7 +357,6 @@ async def test_temp_file_that_cannot_be_created_is_an_input_error(
     assert files_under(out) == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_target_under_home_is_expanded(
     mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,7 +23,7 @@ from langchain_onerouter_audio import (
     OneRouterTranslationTool,
 )
 from langchain_onerouter_audio.errors import OneRouterError, OneRouterInputError
-from tests._calls import MODES, call, collect_stream
+from tests._calls import call, collect_stream
 from tests.conftest import CASSETTES, REPLAY_KEY
 from tests.unit_tests.fake_api import (
     AUDIO,
@@ -83,7 +83,6 @@ def test_tools_and_toolkit_do_not_show_the_key(tmp_path: Path) -> None:
 # -- logs at DEBUG, from this package, httpx and httpcore alike
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 async def test_debug_logs_do_not_show_the_key(
     endpoint: str, mode: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
@@ -129,7 +128,6 @@ def _failures() -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("failure", _failures())
 async def test_errors_do_not_show_the_key(failure: str, mode: str, tmp_path: Path) -> None:
     client = _failures()[failure]
@@ -164,7 +162,6 @@ def _chain(exc: traceback.TracebackException | None) -> list[traceback.Traceback
 # -- tool output
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_tool_output_does_not_show_the_key(mode: str, audio_dir: Path) -> None:
     api = FakeApi([answer, answer, answer, error_response(400, ECHO)])
     client = api.client(Waits().policy())
@@ -243,7 +240,6 @@ def test_recording_filters_the_key(vcr_config: dict[str, Any], tmp_path: Path) -
 
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n", " \t\n"])
-@pytest.mark.parametrize("mode", MODES)
 async def test_a_key_with_a_trailing_newline_is_trimmed(
     ending: str, mode: str, tmp_path: Path
 ) -> None:
@@ -276,7 +272,6 @@ def test_a_key_that_cannot_be_a_header_is_refused_without_echoing_it(key: str) -
     assert caught.value.__cause__ is None
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_a_transport_error_that_names_the_key_is_redacted(mode: str, tmp_path: Path) -> None:
     error = httpx.ConnectError(f"proxy refused Bearer {KEY}")
     client = FakeApi([error]).client(Waits().policy(1))
@@ -294,7 +289,6 @@ async def test_a_transport_error_that_names_the_key_is_redacted(mode: str, tmp_p
     ],
     ids=["local-protocol", "unsupported-protocol"],
 )
-@pytest.mark.parametrize("mode", MODES)
 async def test_configuration_errors_are_not_retried(
     error: Exception, mode: str, tmp_path: Path
 ) -> None:
@@ -316,7 +310,6 @@ def _seen_and_closed(server: LocalServer, timeout: float = 2.0) -> int:
     return server.wait_closed(timeout)
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_a_malformed_default_header_is_a_configuration_error(
     mode: str, tmp_path: Path
 ) -> None:
@@ -338,7 +331,6 @@ async def test_a_malformed_default_header_is_a_configuration_error(
 
 
 @pytest.mark.parametrize("key", ["Zq7", "Zq7x9W1"])
-@pytest.mark.parametrize("mode", MODES)
 async def test_a_short_key_is_masked_too(key: str, mode: str, tmp_path: Path) -> None:
     """However short a key is, a server that echoes it back does not get it shown."""
     api = FakeApi([error_response(401, f"Incorrect API key provided: {key}.")])
@@ -363,7 +355,6 @@ def _stream_call(client: OneRouterAudioClient, what: str, mode: str, workdir: Pa
 
 
 @pytest.mark.parametrize("what", ["speech", "speech_to_file", "transcribe_stream"])
-@pytest.mark.parametrize("mode", MODES)
 def test_an_error_event_mid_stream_is_redacted(what: str, mode: str, tmp_path: Path) -> None:
     """A server that reports an error mid-stream may echo the key in it."""
     event = httpx.Response(

@@ -141,14 +141,13 @@ def test_without_pyav_an_oversized_file_names_the_extra(
         OneRouterTranscriptLoader(files[0], client=api.client(), max_upload_bytes=LIMIT).load()
 
 
-@pytest.mark.parametrize("how", ["sync", "async"])
-def test_loader_stitches_chunks_with_shifted_timestamps(long_wav: Path, how: str) -> None:
+def test_loader_stitches_chunks_with_shifted_timestamps(long_wav: Path, mode: str) -> None:
     api = FakeApi([transcript_of_upload])
     loader = OneRouterTranscriptLoader(
         long_wav, client=api.client(), mode="segments", max_upload_bytes=LIMIT
     )
 
-    docs = loader.load() if how == "sync" else asyncio.run(loader.aload())
+    docs = loader.load() if mode == "sync" else asyncio.run(loader.aload())
 
     chunks = list(split_audio(long_wav, name=long_wav.name, max_bytes=LIMIT))
     assert [u.filename for u in api.uploads] == [c.name for c in chunks]

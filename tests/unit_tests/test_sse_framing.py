@@ -14,7 +14,7 @@ import pytest
 from langchain_onerouter_audio._sse import SseEvents, SseLines
 from langchain_onerouter_audio.errors import OneRouterResponseError
 from langchain_onerouter_audio.models import TranscriptTextDelta, TranscriptTextDone
-from tests._calls import MODES, call, collect_stream
+from tests._calls import call, collect_stream
 from tests.unit_tests.fake_api import AUDIO, FakeApi, Waits
 
 NEWLINES = {"lf": b"\n", "crlf": b"\r\n", "cr": b"\r"}
@@ -62,7 +62,6 @@ def every_cut(test: Callable[..., None]) -> Callable[..., None]:
     for mark in (
         pytest.mark.parametrize("size", [1, 5, 4096]),
         pytest.mark.parametrize("newline", NEWLINES.values(), ids=NEWLINES.keys()),
-        pytest.mark.parametrize("mode", MODES),
     ):
         test = mark(test)
     return test

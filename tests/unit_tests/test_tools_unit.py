@@ -24,7 +24,7 @@ from langchain_onerouter_audio.errors import (
     OneRouterRateLimitError,
 )
 from langchain_onerouter_audio.models import TranscriptionVerbose
-from tests._calls import MODES, call
+from tests._calls import call
 from tests.unit_tests.fake_api import AUDIO, VERBOSE, FakeApi, form
 
 SpeechToText = type[OneRouterTranscriptionTool] | type[OneRouterTranslationTool]
@@ -58,7 +58,6 @@ def _stt(api: FakeApi, cls: SpeechToText, root: Path, **settings: Any) -> BaseTo
 # -- text to speech
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_file_path_and_artifact(
     api: FakeApi, speaker: OneRouterTextToSpeechTool, mode: str
 ) -> None:
@@ -110,7 +109,6 @@ def test_every_call_writes_a_new_file(speaker: OneRouterTextToSpeechTool) -> Non
     )
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("args", "problem"),
     [
@@ -130,7 +128,6 @@ def test_invalid_speech_arguments_go_back_to_the_model(
     assert api.requests == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("status", [400, 413, 422])
 def test_refused_speech_goes_back_to_the_model(tmp_path: Path, mode: str, status: int) -> None:
     api = FakeApi(
@@ -147,7 +144,6 @@ def test_refused_speech_goes_back_to_the_model(tmp_path: Path, mode: str, status
 # -- speech to text
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_transcription_text_and_typed_artifact(api: FakeApi, audio_dir: Path, mode: str) -> None:
     tool = _stt(api, OneRouterTranscriptionTool, audio_dir)
     message = invoke(tool, mode, file_path="hello.mp3", language="en", prompt="Wolfgang")
@@ -163,7 +159,6 @@ def test_transcription_text_and_typed_artifact(api: FakeApi, audio_dir: Path, mo
     ]
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_translation_text_and_typed_artifact(api: FakeApi, audio_dir: Path, mode: str) -> None:
     tool = _stt(api, OneRouterTranslationTool, audio_dir, model="whisper-large")
     message = invoke(tool, mode, file_path="sub/../german.mp3")
@@ -190,7 +185,6 @@ def test_json_format_artifact(api: FakeApi, audio_dir: Path) -> None:
     assert message.artifact.usage.seconds == 2
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
 @pytest.mark.parametrize(
     ("file_path", "problem"),
@@ -245,7 +239,6 @@ def _unreachable(request: httpx.Request) -> httpx.Response:
     raise httpx.ConnectError("connection refused", request=request)
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("api", "error"),
     [
@@ -345,7 +338,6 @@ def test_empty_optional_speech_arguments_mean_defaults(
     }
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_empty_optional_transcription_arguments_mean_defaults(
     api: FakeApi, audio_dir: Path, mode: str
 ) -> None:
@@ -358,7 +350,6 @@ def test_empty_optional_transcription_arguments_mean_defaults(
 # -- silence, conflicting settings, the private default folder
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_silence_is_reported_as_no_speech(audio_dir: Path, mode: str) -> None:
     silent = FakeApi([lambda request: httpx.Response(200, json={"text": "  "})])
     tool = _stt(silent, OneRouterTranscriptionTool, audio_dir, transcript_format="json")
@@ -424,7 +415,6 @@ def test_a_planted_default_output_folder_is_refused(
     assert list(elsewhere.iterdir()) == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
 @pytest.mark.parametrize(
     ("file_path", "problem"),

@@ -23,7 +23,7 @@ from langchain_onerouter_audio.models import (
     TranscriptTextDone,
     UsageTokens,
 )
-from tests._calls import MODES, collect_stream
+from tests._calls import collect_stream
 from tests.unit_tests.fake_api import AUDIO, FakeApi, Waits, broken_body, error_response, form
 
 EVENTS = [
@@ -59,7 +59,6 @@ def clip(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_events_arrive_typed_and_unknown_ones_are_skipped(clip: Path, mode: str) -> None:
     api = FakeApi([streamed])
     events = collect(api.client(Waits().policy()), clip, mode, model="gpt-4o-transcribe")
@@ -76,14 +75,12 @@ def test_events_arrive_typed_and_unknown_ones_are_skipped(clip: Path, mode: str)
     assert sent["model"] == "gpt-4o-transcribe"
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_model_that_does_not_stream_gives_one_done_event(clip: Path, mode: str) -> None:
     api = FakeApi([httpx.Response(200, json={"text": "hi", "usage": None})])
     events = collect(api.client(Waits().policy()), clip, mode)
     assert events == [TranscriptTextDone(text="hi")]
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_failures_before_the_stream_starts_are_retried(clip: Path, mode: str) -> None:
     waits = Waits()
     api = FakeApi([error_response(503), error_response(429, headers={"retry-after": "2"}),
@@ -94,7 +91,6 @@ def test_failures_before_the_stream_starts_are_retried(clip: Path, mode: str) ->
     assert events[-1] == TranscriptTextDone.model_validate(EVENTS[-1])
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_refused_key_is_not_retried(clip: Path, mode: str) -> None:
     api = FakeApi([error_response(401, "Invalid API key")])
     with pytest.raises(OneRouterAuthenticationError, match="Invalid API key"):
@@ -102,7 +98,6 @@ def test_a_refused_key_is_not_retried(clip: Path, mode: str) -> None:
     assert len(api.requests) == 1
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_stream_broken_midway_is_a_connection_error(clip: Path, mode: str) -> None:
     head = sse(EVENTS[:1])
     broken = broken_body(head)
@@ -118,7 +113,6 @@ def test_a_stream_broken_midway_is_a_connection_error(clip: Path, mode: str) -> 
     assert len(api.requests) == 1  # events were already delivered: never replayed
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_an_error_event_raises(clip: Path, mode: str) -> None:
     body = sse([EVENTS[0], {"type": "error", "error": {"message": "model overloaded"}}])
     api = FakeApi([httpx.Response(200, content=body,
@@ -166,7 +160,6 @@ def test_the_splitter_flushes_a_last_event_without_its_blank_line() -> None:
     assert events.flush() == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_done_event_without_its_blank_line_is_delivered(clip: Path, mode: str) -> None:
     body = sse(EVENTS).rstrip(b"\n")
     api = FakeApi([httpx.Response(200, content=body,
@@ -175,7 +168,6 @@ def test_a_done_event_without_its_blank_line_is_delivered(clip: Path, mode: str)
     assert events[-1] == TranscriptTextDone.model_validate(EVENTS[-1])
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_stream_that_ends_without_a_done_event_was_cut_short(clip: Path, mode: str) -> None:
     body = sse(EVENTS[:2])
     api = FakeApi([httpx.Response(200, content=body,
