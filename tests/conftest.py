@@ -1,7 +1,8 @@
-"""Shared fixtures: VCR configuration and the audio clips used by the tests.
+"""Shared fixtures: VCR configuration, the sync/async mode and the audio clips used by the tests.
 
-Cassettes live in ``cassettes/<test module>/`` at the repository root. Requests are matched
-on method, path and query only, so a cassette recorded against any base URL replays here.
+Cassettes live in ``cassettes/<test module>/`` at the repository root, one per exchange: a test
+run in both modes replays the same cassette. Requests are matched on method, path and query
+only, so a cassette recorded against any base URL replays here.
 Authorization headers and key-bearing values are filtered out before anything is written.
 """
 
@@ -74,27 +75,25 @@ def mode(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def _ids_without_mode(node: Any) -> tuple[str, list[str], str | None]:
-    """A test's base name, its parameter ids but the sync/async one, and that one."""
+def _name_without_mode(node: pytest.Item) -> str:
+    """A test's name without its sync/async id: ``test_x[mp3-async]`` -> ``test_x[mp3]``."""
+    callspec = getattr(node, "callspec", None)
+    mode = callspec.params.get("mode") if callspec is not None else None
+    if mode not in ("sync", "async"):
+        return node.name
     base, _, inner = node.name.partition("[")
-    ids = inner[:-1].split("-") if inner else []
-    mode = getattr(node, "callspec", None) and node.callspec.params.get("mode")
-    if mode in ("sync", "async"):
-        ids.remove(mode)
-        return base, ids, mode
-    return base, ids, None
+    ids = inner.removesuffix("]").split("-")
+    ids.remove(mode)
+    return f"{base}[{'-'.join(ids)}]" if ids else base
 
 
 @pytest.fixture
 def default_cassette_name(request: pytest.FixtureRequest) -> str:
-    """Cassettes keep the sync/async id last, whatever order pytest gives the ids."""
+    """One cassette per exchange: a test's sync and async runs replay the same recording."""
     marker = request.node.get_closest_marker("default_cassette")
     if marker is not None:
         return str(marker.args[0])
-    base, ids, mode = _ids_without_mode(request.node)
-    ids += [mode] if mode else []
-    name = f"{base}[{'-'.join(ids)}]" if ids else base
-    return str(get_default_cassette_name(request.cls, name))
+    return str(get_default_cassette_name(request.cls, _name_without_mode(request.node)))
 
 
 @pytest.fixture
