@@ -35,6 +35,9 @@ from tests.unit_tests.loopback_server import (
     truncate,
 )
 
+# Slow next to the rest: `make unit` (-m "not soak") leaves it out, `make test` runs it.
+pytestmark = pytest.mark.soak
+
 CALLS = 2000
 CONCURRENCY = 32
 FAULT_RATE = 0.2
