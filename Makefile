@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_FLAGS ?= -q
 
-.PHONY: install demo test lint format bench record clean
+.PHONY: install demo test unit lint format bench record clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,15 @@ install: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(PY) examples/quickstart.py
 
+OFFLINE := --record-mode=none --block-network --allowed-hosts=127.0.0.1,localhost,::1
+
+# Everything, offline: unit, cassette and soak tests.
 test: $(VENV)/.installed
-	$(PY) -m pytest --record-mode=none --block-network --allowed-hosts=127.0.0.1,localhost,::1 $(PYTEST_FLAGS)
+	$(PY) -m pytest $(OFFLINE) $(PYTEST_FLAGS)
+
+# The fast loop: unit tests only, without the soak test.
+unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit_tests -m "not soak" $(OFFLINE) $(PYTEST_FLAGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

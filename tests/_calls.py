@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-MODES = ("sync", "async")
-
 
 def call(target: Any, method: str, mode: str, *args: Any, **kwargs: Any) -> Any:
     """Call ``target.<method>``, or run ``target.a<method>`` on a fresh event loop."""

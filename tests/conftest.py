@@ -1,7 +1,8 @@
-"""Shared fixtures: VCR configuration and the audio clips used by the tests.
+"""Shared fixtures: VCR configuration, the sync/async mode and the audio clips used by the tests.
 
-Cassettes live in ``cassettes/<test module>/`` at the repository root. Requests are matched
-on method, path and query only, so a cassette recorded against any base URL replays here.
+Cassettes live in ``cassettes/<test module>/`` at the repository root, one per exchange: a test
+run in both modes replays the same cassette. Requests are matched on method, path and query
+only, so a cassette recorded against any base URL replays here.
 Authorization headers and key-bearing values are filtered out before anything is written.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_recording.plugin import get_default_cassette_name
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDIO = Path(__file__).resolve().parent / "fixtures" / "audio"
@@ -65,6 +67,33 @@ def vcr_config() -> dict[str, Any]:
 @pytest.fixture
 def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
     return str(CASSETTES / request.module.__name__.split(".")[-1])
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """The face a test drives, ``"sync"`` or ``"async"``: a test that asks for it runs both."""
+    return str(request.param)
+
+
+def _name_without_mode(node: pytest.Item) -> str:
+    """A test's name without its sync/async id: ``test_x[mp3-async]`` -> ``test_x[mp3]``."""
+    callspec = getattr(node, "callspec", None)
+    mode = callspec.params.get("mode") if callspec is not None else None
+    if mode not in ("sync", "async"):
+        return node.name
+    base, _, inner = node.name.partition("[")
+    ids = inner.removesuffix("]").split("-")
+    ids.remove(mode)
+    return f"{base}[{'-'.join(ids)}]" if ids else base
+
+
+@pytest.fixture
+def default_cassette_name(request: pytest.FixtureRequest) -> str:
+    """One cassette per exchange: a test's sync and async runs replay the same recording."""
+    marker = request.node.get_closest_marker("default_cassette")
+    if marker is not None:
+        return str(marker.args[0])
+    return str(get_default_cassette_name(request.cls, _name_without_mode(request.node)))
 
 
 @pytest.fixture

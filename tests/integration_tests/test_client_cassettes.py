@@ -17,7 +17,7 @@ from langchain_onerouter_audio.errors import (
     OneRouterNotFoundError,
 )
 from langchain_onerouter_audio.models import SPEECH_FORMATS, UPLOAD_FORMATS
-from tests._calls import MODES, call
+from tests._calls import call
 from tests.integration_tests._audio_checks import audio_seconds, check_transcript, clip_in_format
 
 pytestmark = pytest.mark.vcr
@@ -35,7 +35,6 @@ def client(client_settings: dict[str, str]) -> Iterator[OneRouterAudioClient]:
 # -- speech
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("audio_format", SPEECH_FORMATS)
 def test_speech_decodes_as_the_format_asked_for(
     client: OneRouterAudioClient, mode: str, audio_format: str
@@ -44,7 +43,6 @@ def test_speech_decodes_as_the_format_asked_for(
     assert 0.3 < audio_seconds(audio, audio_format) < 15
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("audio_format", SPEECH_FORMATS)
 def test_speech_to_file_decodes_as_the_format_asked_for(
     client: OneRouterAudioClient, tmp_path: Path, mode: str, audio_format: str
@@ -58,7 +56,6 @@ def test_speech_to_file_decodes_as_the_format_asked_for(
     assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary left
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_speed(client: OneRouterAudioClient, mode: str) -> None:
     # tts-1 takes `speed`; OpenAI's gpt-4o-mini-tts ignores it.
     options = {"model": "tts-1", "voice": "echo", "response_format": "wav"}
@@ -67,7 +64,6 @@ def test_speech_speed(client: OneRouterAudioClient, mode: str) -> None:
     assert fast < normal * 0.8
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_instructions(client: OneRouterAudioClient, mode: str) -> None:
     audio = call(
         client, "speech", mode, TEXT, instructions="Speak cheerfully.", response_format="flac"
@@ -75,7 +71,6 @@ def test_speech_instructions(client: OneRouterAudioClient, mode: str) -> None:
     assert audio_seconds(audio, "flac") > 0.3
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("stream_format", ["audio", "sse"])
 def test_streamed_speech(client: OneRouterAudioClient, mode: str, stream_format: str) -> None:
     audio = call(client, "speech", mode, TEXT, response_format="mp3", stream_format=stream_format)
@@ -85,7 +80,6 @@ def test_streamed_speech(client: OneRouterAudioClient, mode: str, stream_format:
 # -- transcription and translation
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("response_format", TRANSCRIPT_FORMATS)
 @pytest.mark.parametrize(
     ("method", "clip"), [("transcribe", "hello.mp3"), ("translate", "german.mp3")]
@@ -102,7 +96,6 @@ def test_each_transcript_format(
     check_transcript(response_format, result)
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_word_and_segment_timestamps(
     client: OneRouterAudioClient, audio_dir: Path, mode: str
 ) -> None:
@@ -131,7 +124,6 @@ def test_word_and_segment_timestamps(
     assert [w.start for w in result.words] == sorted(w.start for w in result.words)
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("extension", UPLOAD_FORMATS)
 def test_every_upload_format_transcribes(
     client: OneRouterAudioClient, audio_dir: Path, mode: str, extension: str
@@ -140,7 +132,6 @@ def test_every_upload_format_transcribes(
     check_transcript("json", call(client, "transcribe", mode, clip))
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_request_options_are_accepted(
     client: OneRouterAudioClient, audio_dir: Path, mode: str
 ) -> None:
@@ -172,7 +163,6 @@ def test_upload_of_named_bytes(client: OneRouterAudioClient, audio_dir: Path, me
 # -- errors from a real server
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_wrong_key_is_an_authentication_error(client_settings: dict[str, str], mode: str) -> None:
     settings = {**client_settings, "api_key": "wrong-key-for-test"}
     with (

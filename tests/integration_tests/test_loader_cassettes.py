@@ -34,7 +34,6 @@ with warnings.catch_warnings():  # the package announces its own sunset on impor
     from langchain_community.document_loaders.blob_loaders import FileSystemBlobLoader
     from langchain_community.document_loaders.generic import GenericLoader
 
-HOW = ("sync", "async")
 SPLIT_LIMIT = 40_000  # bytes: forces lecture.mp3 (~96 KB, 24 s) into several chunks
 
 _FILENAME = re.compile(rb'name="file"; filename="([^"]+)"')
@@ -90,8 +89,8 @@ def client(client_settings: dict[str, str], counted: Counted) -> Iterator[OneRou
         yield shared
 
 
-def load(loader: OneRouterTranscriptLoader, how: str) -> list[Document]:
-    return loader.load() if how == "sync" else asyncio.run(loader.aload())
+def load(loader: OneRouterTranscriptLoader, mode: str) -> list[Document]:
+    return loader.load() if mode == "sync" else asyncio.run(loader.aload())
 
 
 def names(docs: list[Document]) -> list[str]:
@@ -102,10 +101,9 @@ def names(docs: list[Document]) -> list[str]:
 
 
 @pytest.mark.vcr
-@pytest.mark.parametrize("how", HOW)
-def test_single_mode(client: OneRouterAudioClient, audio_dir: Path, how: str) -> None:
+def test_single_mode(client: OneRouterAudioClient, audio_dir: Path, mode: str) -> None:
     path = audio_dir / "lecture.mp3"
-    [doc] = load(OneRouterTranscriptLoader(path, client=client), how)
+    [doc] = load(OneRouterTranscriptLoader(path, client=client), mode)
 
     assert len(doc.page_content.split()) > 20
     assert doc.metadata["source"] == str(path)
@@ -114,10 +112,9 @@ def test_single_mode(client: OneRouterAudioClient, audio_dir: Path, how: str) ->
 
 
 @pytest.mark.vcr
-@pytest.mark.parametrize("how", HOW)
-def test_segments_mode(client: OneRouterAudioClient, audio_dir: Path, how: str) -> None:
+def test_segments_mode(client: OneRouterAudioClient, audio_dir: Path, mode: str) -> None:
     docs = load(
-        OneRouterTranscriptLoader(audio_dir / "lecture.mp3", client=client, mode="segments"), how
+        OneRouterTranscriptLoader(audio_dir / "lecture.mp3", client=client, mode="segments"), mode
     )
 
     assert len(docs) >= 5
@@ -132,23 +129,25 @@ def test_segments_mode(client: OneRouterAudioClient, audio_dir: Path, how: str) 
 
 
 @pytest.mark.vcr
-@pytest.mark.parametrize("how", HOW)
-@pytest.mark.parametrize("mode", ["srt", "vtt"])
-def test_subtitle_modes(client: OneRouterAudioClient, audio_dir: Path, how: str, mode: str) -> None:
+@pytest.mark.parametrize("loader_mode", ["srt", "vtt"])
+def test_subtitle_modes(
+    client: OneRouterAudioClient, audio_dir: Path, mode: str, loader_mode: str
+) -> None:
     [doc] = load(
-        OneRouterTranscriptLoader(audio_dir / "lecture.mp3", client=client, mode=mode), how
+        OneRouterTranscriptLoader(audio_dir / "lecture.mp3", client=client, mode=loader_mode), mode
     )
 
-    first_cue = r"1\n00:00:0\d,\d{3} --> " if mode == "srt" else r"WEBVTT\n\n00:00:0\d\.\d{3} --> "
+    first_cue = (
+        r"1\n00:00:0\d,\d{3} --> " if loader_mode == "srt" else r"WEBVTT\n\n00:00:0\d\.\d{3} --> "
+    )
     assert re.match(first_cue, doc.page_content)
     assert doc.page_content.count("-->") >= 5
 
 
 @pytest.mark.vcr
-@pytest.mark.parametrize("how", HOW)
-def test_translate_task(client: OneRouterAudioClient, audio_dir: Path, how: str) -> None:
+def test_translate_task(client: OneRouterAudioClient, audio_dir: Path, mode: str) -> None:
     loader = OneRouterTranscriptLoader(audio_dir / "german.mp3", client=client, task="translate")
-    [doc] = load(loader, how)
+    [doc] = load(loader, mode)
 
     assert doc.page_content
     assert doc.metadata["task"] == "translate"
@@ -185,11 +184,10 @@ def test_parser_with_generic_loader_and_in_memory_blobs(
 
 
 @pytest.mark.vcr
-@pytest.mark.parametrize("how", HOW)
-def test_folder_of_mixed_formats(client: OneRouterAudioClient, audio_dir: Path, how: str) -> None:
+def test_folder_of_mixed_formats(client: OneRouterAudioClient, audio_dir: Path, mode: str) -> None:
     loader = OneRouterTranscriptLoader(audio_dir, client=client, on_error="skip")
 
-    docs = load(loader, how)
+    docs = load(loader, mode)
 
     assert names(docs) == [
         "german.mp3",
@@ -219,14 +217,13 @@ def damaged(audio_dir: Path) -> Path:
 
 
 @pytest.mark.vcr
-@pytest.mark.parametrize("how", HOW)
 def test_skip_keeps_good_files(
-    client: OneRouterAudioClient, audio_dir: Path, damaged: Path, how: str
+    client: OneRouterAudioClient, audio_dir: Path, damaged: Path, mode: str
 ) -> None:
     files = [audio_dir / "hello.mp3", damaged, audio_dir / "corrupt.mp3", audio_dir / "german.mp3"]
     loader = OneRouterTranscriptLoader(files, client=client, on_error="skip")
 
-    docs = load(loader, how)
+    docs = load(loader, mode)
 
     assert names(docs) == ["hello.mp3", "german.mp3"]
     failures = {Path(f.source).name: f.error for f in loader.failures}
@@ -253,16 +250,15 @@ def test_raise_stops_at_the_bad_file_after_the_good_ones(
 
 
 @pytest.mark.vcr
-@pytest.mark.parametrize("how", HOW)
 def test_cache_second_load_sends_no_request(
-    client: OneRouterAudioClient, counted: Counted, audio_dir: Path, tmp_path: Path, how: str
+    client: OneRouterAudioClient, counted: Counted, audio_dir: Path, tmp_path: Path, mode: str
 ) -> None:
     files = [audio_dir / "hello.mp3", audio_dir / "lecture.mp3"]
     loader = OneRouterTranscriptLoader(files, client=client, mode="segments", cache_dir=tmp_path)
 
-    first = load(loader, how)
+    first = load(loader, mode)
     assert counted.sent == 2
-    second = load(loader, how)
+    second = load(loader, mode)
 
     assert counted.sent == 2  # every transcript came from the cache
     assert second == first
@@ -272,16 +268,15 @@ def test_cache_second_load_sends_no_request(
 
 
 @pytest.mark.vcr
-@pytest.mark.parametrize("how", HOW)
 def test_long_audio_is_split_and_stitched(
-    client: OneRouterAudioClient, counted: Counted, audio_dir: Path, how: str
+    client: OneRouterAudioClient, counted: Counted, audio_dir: Path, mode: str
 ) -> None:
     path = audio_dir / "lecture.mp3"
     loader = OneRouterTranscriptLoader(
         path, client=client, mode="segments", max_upload_bytes=SPLIT_LIMIT
     )
 
-    docs = load(loader, how)
+    docs = load(loader, mode)
 
     chunks = list(split_audio(path, name=path.name, max_bytes=SPLIT_LIMIT))
     assert len(chunks) >= 3

@@ -10,7 +10,7 @@ import pytest
 
 from langchain_onerouter_audio import OneRouterAudioClient
 from langchain_onerouter_audio.models import TranscriptTextDelta, TranscriptTextDone
-from tests._calls import MODES, collect_stream
+from tests._calls import collect_stream
 
 pytestmark = pytest.mark.vcr
 
@@ -25,7 +25,6 @@ def collect(client: OneRouterAudioClient, clip: Path, mode: str, **options: Any)
     return collect_stream(client, "transcribe_stream", mode, clip, **options)
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_streaming_model_sends_deltas_then_the_whole_text(
     client: OneRouterAudioClient, audio_dir: Path, mode: str
 ) -> None:
@@ -38,7 +37,6 @@ def test_a_streaming_model_sends_deltas_then_the_whole_text(
     assert done.usage is not None
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_whisper_answers_at_once_as_one_done_event(
     client: OneRouterAudioClient, audio_dir: Path, mode: str
 ) -> None:

@@ -23,7 +23,7 @@ from langchain_onerouter_audio import (
 )
 from langchain_onerouter_audio.errors import OneRouterAuthenticationError
 from langchain_onerouter_audio.models import SPEECH_FORMATS, UPLOAD_FORMATS
-from tests._calls import MODES, call
+from tests._calls import call
 from tests.integration_tests._audio_checks import audio_seconds, check_transcript, clip_in_format
 
 pytestmark = pytest.mark.vcr
@@ -40,7 +40,6 @@ def invoke(tool: BaseTool, mode: str, **args: Any) -> ToolMessage:
     return message
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("audio_format", SPEECH_FORMATS)
 def test_text_to_speech_writes_the_format_asked_for(
     client_settings: dict[str, str], tmp_path: Path, mode: str, audio_format: str
@@ -63,7 +62,6 @@ def test_text_to_speech_writes_the_format_asked_for(
     assert audio_seconds(path.read_bytes(), audio_format) > 0.3
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("extension", UPLOAD_FORMATS)
 @pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
 def test_speech_to_text_reads_every_upload_format(
@@ -81,7 +79,6 @@ def test_speech_to_text_reads_every_upload_format(
     assert message.content == text
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("transcript_format", ["json", "text", "srt", "vtt", "verbose_json"])
 @pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
 def test_each_transcript_format(
@@ -97,7 +94,6 @@ def test_each_transcript_format(
     assert message.content == text
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_transcription_with_a_language(
     client_settings: dict[str, str], audio_dir: Path, mode: str
 ) -> None:
@@ -108,7 +104,6 @@ def test_transcription_with_a_language(
     assert str(message.content).strip()
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_wrong_key_raises_instead_of_reaching_the_model(
     client_settings: dict[str, str], audio_dir: Path, mode: str
 ) -> None:
@@ -118,7 +113,6 @@ def test_a_wrong_key_raises_instead_of_reaching_the_model(
         invoke(tool, mode, file_path="hello.mp3")
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_toolkit_round_trip_on_one_client(
     client_settings: dict[str, str], tmp_path: Path, mode: str
 ) -> None:

@@ -24,7 +24,7 @@ from langchain_onerouter_audio import (
 )
 from langchain_onerouter_audio.errors import OneRouterError, OneRouterInputError
 from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES
-from tests.unit_tests._mock_api import AUDIO, MODES, TEXT, Script, Waits, mock_client, ok_response
+from tests.unit_tests.fake_api import AUDIO, TEXT, FakeApi, Waits, answer
 
 Args = tuple[tuple[Any, ...], dict[str, Any]]
 
@@ -136,17 +136,16 @@ async def _invoke(function: Callable[..., Any], args: Args) -> Any:
     return await result if inspect.isawaitable(result) else result
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", CLIENT_CASES)
 async def test_client_refuses_before_sending(case: str, mode: str, root: Path) -> None:
     (method, make_args), message = CLIENT_CASES[case]
-    script = Script([ok_response])
-    client = mock_client(script, Waits())
+    api = FakeApi([answer])
+    client = api.client(Waits().policy())
     before = snapshot(root)
     function = getattr(client, method if mode == "sync" else f"a{method}")
     with pytest.raises(OneRouterInputError, match=message):
         await _invoke(function, make_args(root))
-    assert script.requests == []
+    assert api.requests == []
     assert snapshot(root) == before
 
 
@@ -267,15 +266,14 @@ def _tools(client: OneRouterAudioClient, root: Path, output_dir: Path) -> dict[s
     return {tool.name: tool for tool in tools}
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", TOOL_CASES)
 async def test_tool_refuses_before_sending(
     case: str, mode: str, root: Path, outside: Path, tmp_path: Path
 ) -> None:
     name, make_args, message = TOOL_CASES[case]
     output_dir = tmp_path / "spoken"
-    script = Script([ok_response])
-    tool = _tools(mock_client(script, Waits()), root, output_dir)[name]
+    api = FakeApi([answer])
+    tool = _tools(api.client(Waits().policy()), root, output_dir)[name]
     before = snapshot(root, outside, output_dir.parent)
     call = {"type": "tool_call", "id": "call_1", "name": name, "args": make_args(root, outside)}
     reply = tool.invoke(call) if mode == "sync" else await tool.ainvoke(call)
@@ -286,5 +284,5 @@ async def test_tool_refuses_before_sending(
     if case != "absolute-path-outside":  # the message never reveals where a link leads
         assert str(outside) not in reply.content
     assert str(root) not in reply.content  # nor where the allowed folder is on the host
-    assert script.requests == []
+    assert api.requests == []
     assert snapshot(root, outside, output_dir.parent) == before

@@ -14,12 +14,10 @@ import pytest
 from langchain_onerouter_audio import OneRouterTranscriptLoader
 from langchain_onerouter_audio._cache import TranscriptCache, audio_digest, cache_key
 from langchain_onerouter_audio._responses import parse_transcript
-from tests.unit_tests._transcript_api import FakeTranscriptAPI, transcript_body
+from tests.unit_tests.fake_api import FakeApi, transcript_body, transcript_of_upload
 
 
-def loader_for(
-    api: FakeTranscriptAPI, path: Any, cache: Path, **options: Any
-) -> OneRouterTranscriptLoader:
+def loader_for(api: FakeApi, path: Any, cache: Path, **options: Any) -> OneRouterTranscriptLoader:
     return OneRouterTranscriptLoader(path, client=api.client(), cache_dir=cache, **options)
 
 
@@ -27,14 +25,13 @@ def entries(cache: Path) -> list[Path]:
     return sorted(cache.rglob("*.json"))
 
 
-@pytest.mark.parametrize("how", ["sync", "async"])
-def test_a_second_load_sends_no_request(audio_dir: Path, tmp_path: Path, how: str) -> None:
-    api = FakeTranscriptAPI()
+def test_a_second_load_sends_no_request(audio_dir: Path, tmp_path: Path, mode: str) -> None:
+    api = FakeApi([transcript_of_upload])
     files = [audio_dir / "hello.mp3", audio_dir / "lecture.mp3"]
     loader = loader_for(api, files, tmp_path / "cache", mode="segments")
 
     def load() -> list[Any]:
-        return loader.load() if how == "sync" else asyncio.run(loader.aload())
+        return loader.load() if mode == "sync" else asyncio.run(loader.aload())
 
     first = load()
     assert len(api.uploads) == 2
@@ -48,7 +45,7 @@ def test_a_second_load_sends_no_request(audio_dir: Path, tmp_path: Path, how: st
 def test_the_same_audio_under_another_name_is_a_hit_with_its_own_source(
     audio_dir: Path, tmp_path: Path
 ) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     copy = tmp_path / "copy.mp3"
     shutil.copy(audio_dir / "hello.mp3", copy)
     loader_for(api, audio_dir / "hello.mp3", tmp_path / "cache").load()
@@ -73,7 +70,7 @@ def test_the_same_audio_under_another_name_is_a_hit_with_its_own_source(
 def test_any_option_that_shapes_the_transcript_is_a_miss(
     audio_dir: Path, tmp_path: Path, options: dict[str, Any]
 ) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     loader_for(api, audio_dir / "hello.mp3", tmp_path / "cache").load()
     loader_for(api, audio_dir / "hello.mp3", tmp_path / "cache", **options).load()
     assert len(api.uploads) == 2
@@ -86,7 +83,7 @@ def test_in_memory_audio_shares_the_entry_of_the_same_audio_on_disk(
 
     from langchain_onerouter_audio import OneRouterAudioParser
 
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     [on_disk] = loader_for(api, audio_dir / "hello.mp3", tmp_path / "cache").load()
     parser = OneRouterAudioParser(client=api.client(), cache_dir=tmp_path / "cache")
     blob = Blob.from_data((audio_dir / "hello.mp3").read_bytes(), mime_type="audio/mpeg")
@@ -97,7 +94,7 @@ def test_in_memory_audio_shares_the_entry_of_the_same_audio_on_disk(
 
 
 def test_the_same_model_on_another_server_is_a_miss(audio_dir: Path, tmp_path: Path) -> None:
-    first, second = FakeTranscriptAPI(), FakeTranscriptAPI()
+    first, second = FakeApi([transcript_of_upload]), FakeApi([transcript_of_upload])
     for api, base_url in ((first, "http://one.test/v1"), (second, "http://two.test/v1")):
         client = api.client(base_url=base_url)
         OneRouterTranscriptLoader(audio_dir / "hello.mp3", client=client, cache_dir=tmp_path).load()
@@ -118,7 +115,7 @@ def test_the_same_model_on_another_server_is_a_miss(audio_dir: Path, tmp_path: P
 def test_a_corrupt_entry_is_ignored_and_rewritten(
     audio_dir: Path, tmp_path: Path, damage: bytes
 ) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     loader = loader_for(api, audio_dir / "hello.mp3", tmp_path / "cache")
     [expected] = loader.load()
     [entry] = entries(tmp_path / "cache")
@@ -163,24 +160,23 @@ def test_digest_of_a_file_matches_its_bytes(audio_dir: Path) -> None:
 
 
 def test_failed_files_are_not_cached(audio_dir: Path, tmp_path: Path) -> None:
-    api = FakeTranscriptAPI(failures={"hello.mp3": 400})
+    api = FakeApi([transcript_of_upload], failures={"hello.mp3": 400})
     loader = loader_for(api, audio_dir / "hello.mp3", tmp_path / "cache", on_error="skip")
     assert loader.load() == []
     assert entries(tmp_path / "cache") == []
 
 
-@pytest.mark.parametrize("how", ["sync", "async"])
 def test_a_cache_that_cannot_be_written_still_returns_the_transcripts(
-    audio_dir: Path, tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture
+    audio_dir: Path, tmp_path: Path, mode: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     not_a_folder = tmp_path / "cache"
     not_a_folder.write_text("a file where the cache folder should be")
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     files = [audio_dir / "hello.mp3", audio_dir / "lecture.mp3"]
     loader = loader_for(api, files, not_a_folder)
 
     with caplog.at_level("WARNING", logger="langchain_onerouter_audio"):
-        docs = loader.load() if how == "sync" else asyncio.run(loader.aload())
+        docs = loader.load() if mode == "sync" else asyncio.run(loader.aload())
 
     assert [doc.metadata["source"] for doc in docs] == [str(path) for path in files]
     assert loader.failures == []
@@ -195,7 +191,7 @@ def test_a_full_disk_loses_only_the_cache_entry(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(TranscriptCache, "put", full)
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     loader = loader_for(api, audio_dir / "hello.mp3", tmp_path / "cache", on_error="skip")
 
     assert len(loader.load()) == 1

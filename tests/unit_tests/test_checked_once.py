@@ -11,10 +11,8 @@ import pytest
 
 from langchain_onerouter_audio import OneRouterInputError, OneRouterTranscriptLoader, _files
 from langchain_onerouter_audio._files import UploadFile
-from tests.unit_tests._transcript_api import FakeTranscriptAPI
+from tests.unit_tests.fake_api import FakeApi, transcript_of_upload
 from tests.unit_tests.test_splitting import LIMIT, tone_wav
-
-HOW = ("sync", "async")
 
 
 class Checks:
@@ -39,47 +37,44 @@ class Checks:
         monkeypatch.setattr(_files, "check_audio_file", counted_check_audio_file)
 
 
-def load(loader: OneRouterTranscriptLoader, how: str) -> None:
-    assert loader.load() if how == "sync" else asyncio.run(loader.aload())
+def load(loader: OneRouterTranscriptLoader, mode: str) -> None:
+    assert loader.load() if mode == "sync" else asyncio.run(loader.aload())
 
 
-@pytest.mark.parametrize("how", HOW)
 @pytest.mark.parametrize("task", ["transcribe", "translate"])
 def test_a_file_is_checked_once(
-    audio_dir: Path, monkeypatch: pytest.MonkeyPatch, how: str, task: str
+    audio_dir: Path, monkeypatch: pytest.MonkeyPatch, mode: str, task: str
 ) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     checks = Checks(monkeypatch)
 
-    load(OneRouterTranscriptLoader(audio_dir / "hello.mp3", client=api.client(), task=task), how)
+    load(OneRouterTranscriptLoader(audio_dir / "hello.mp3", client=api.client(), task=task), mode)
 
     assert (checks.uploads, checks.files) == (1, 1)
     assert api.filenames() == ["hello.mp3"]
 
 
-@pytest.mark.parametrize("how", HOW)
 def test_a_long_file_is_checked_once_and_its_pieces_never(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
     path = tmp_path / "talk.wav"
     path.write_bytes(tone_wav())
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     checks = Checks(monkeypatch)
 
-    load(OneRouterTranscriptLoader(path, client=api.client(), max_upload_bytes=LIMIT), how)
+    load(OneRouterTranscriptLoader(path, client=api.client(), max_upload_bytes=LIMIT), mode)
 
     assert (checks.uploads, checks.files) == (1, 1)
     assert len(api.uploads) > 1
 
 
-@pytest.mark.parametrize("how", HOW)
-def test_a_checked_upload_still_keeps_within_the_clients_limit(audio_dir: Path, how: str) -> None:
-    api = FakeTranscriptAPI()
+def test_a_checked_upload_still_keeps_within_the_clients_limit(audio_dir: Path, mode: str) -> None:
+    api = FakeApi([transcript_of_upload])
     client = api.client(max_upload_bytes=10)
     upload = UploadFile.from_input(audio_dir / "hello.mp3")
     call: Callable[[], Any] = (
         (lambda: client.transcribe(upload))
-        if how == "sync"
+        if mode == "sync"
         else (lambda: asyncio.run(client.atranscribe(upload)))
     )
 

@@ -23,9 +23,16 @@ from langchain_onerouter_audio._params import (
 )
 from langchain_onerouter_audio.cli import EXIT_CODES, build_parser, main
 from langchain_onerouter_audio.models import AudioFormat, TranscriptFormat, TranslationFormat
+from tests.unit_tests.loopback_server import (
+    Action,
+    LocalServer,
+    Seen,
+    respond,
+    respond_json,
+    unused_port,
+)
 
 from ..integration_tests._audio_checks import audio_seconds
-from ._mock_api import Action, LocalServer, Seen, respond, respond_json, unused_port
 
 KEY = "sk-cli-test-5ecret-0123456789abcdef"
 

@@ -39,25 +39,17 @@ from langchain_onerouter_audio.models import (
     TranscriptionVerbose,
     UsageDuration,
 )
-from tests._calls import MODES, call
-from tests.unit_tests._fake_api import (
-    AUDIO,
-    BASE_URL,
-    KEY,
-    NOW,
-    VERBOSE,
-    Api,
-    answer,
-)
+from tests._calls import call
+from tests.unit_tests.fake_api import AUDIO, BASE_URL, KEY, NOW, VERBOSE, FakeApi
 
 
 @pytest.fixture
-def api() -> Api:
-    return Api(answer)
+def api() -> FakeApi:
+    return FakeApi()
 
 
 @pytest.fixture
-def client(api: Api) -> Iterator[OneRouterAudioClient]:
+def client(api: FakeApi) -> Iterator[OneRouterAudioClient]:
     with api.client() as audio:
         yield audio
 
@@ -139,8 +131,7 @@ def test_repr_shows_settings_but_never_the_key(no_env: pytest.MonkeyPatch) -> No
 # -- what goes on the wire
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_speech_request_and_bytes(api: Api, client: OneRouterAudioClient, mode: str) -> None:
+def test_speech_request_and_bytes(api: FakeApi, client: OneRouterAudioClient, mode: str) -> None:
     audio = call(client, "speech", mode, "Hello.", voice="nova", response_format="wav", speed=1.25)
     assert audio == AUDIO
     request = api.last
@@ -170,7 +161,7 @@ def fresh_user_agent() -> Iterator[None]:
     ids=["installed", "source-tree"],
 )
 def test_user_agent_names_the_installed_version(
-    api: Api,
+    api: FakeApi,
     monkeypatch: pytest.MonkeyPatch,
     fresh_user_agent: None,
     installed: str | None,
@@ -195,7 +186,7 @@ def test_the_package_version_is_the_installed_one() -> None:
     assert langchain_onerouter_audio.__version__ == installed
 
 
-def test_default_headers_are_sent_but_cannot_replace_auth(api: Api) -> None:
+def test_default_headers_are_sent_but_cannot_replace_auth(api: FakeApi) -> None:
     headers = {"X-Title": "my-app", "Authorization": "Bearer someone-else"}
     with api.client(default_headers=headers) as client:
         client.speech("Hi.")
@@ -203,9 +194,8 @@ def test_default_headers_are_sent_but_cannot_replace_auth(api: Api) -> None:
     assert api.last.headers["authorization"] == f"Bearer {KEY}"
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_transcription_upload(
-    api: Api, client: OneRouterAudioClient, clip: Path, mode: str
+    api: FakeApi, client: OneRouterAudioClient, clip: Path, mode: str
 ) -> None:
     call(
         client,
@@ -242,9 +232,8 @@ def test_transcription_upload(
     assert upload.value == clip.read_bytes()
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_translation_upload(
-    api: Api, client: OneRouterAudioClient, audio_dir: Path, mode: str
+    api: FakeApi, client: OneRouterAudioClient, audio_dir: Path, mode: str
 ) -> None:
     clip = audio_dir / "hello.ogg"
     call(client, "translate", mode, clip, prompt="names", temperature=0)
@@ -265,14 +254,14 @@ def test_translation_upload(
 
 @pytest.mark.parametrize("method", ["transcribe", "translate"])
 def test_upload_of_named_bytes(
-    api: Api, client: OneRouterAudioClient, clip: Path, method: str
+    api: FakeApi, client: OneRouterAudioClient, clip: Path, method: str
 ) -> None:
     getattr(client, method)(("voice-note.mp3", clip.read_bytes()))
     (upload,) = [p for p in api.parts() if p.filename is not None]
     assert (upload.filename, upload.value) == ("voice-note.mp3", clip.read_bytes())
 
 
-def test_upload_limit_is_configurable(api: Api, clip: Path) -> None:
+def test_upload_limit_is_configurable(api: FakeApi, clip: Path) -> None:
     with (
         api.client(max_upload_bytes=1000) as client,
         pytest.raises(OneRouterInputError, match="upload limit is 1,000"),
@@ -284,7 +273,6 @@ def test_upload_limit_is_configurable(api: Api, clip: Path) -> None:
 # -- typed results
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("method", ["transcribe", "translate"])
 @pytest.mark.parametrize(
     ("response_format", "expected"),
@@ -309,7 +297,6 @@ def test_each_format_gives_its_type(
     assert result == expected
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_diarized_transcript(client: OneRouterAudioClient, clip: Path, mode: str) -> None:
     result = call(
         client,
@@ -323,9 +310,8 @@ def test_diarized_transcript(client: OneRouterAudioClient, clip: Path, mode: str
     assert [s.speaker for s in result.segments] == ["A"]
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_malformed_success_body_is_a_response_error(clip: Path, mode: str) -> None:
-    api = Api(lambda _: httpx.Response(200, text="<html>proxy login</html>"))
+    api = FakeApi([lambda _: httpx.Response(200, text="<html>proxy login</html>")])
     with (
         api.client() as client,
         pytest.raises(OneRouterResponseError, match="json response could not be read"),
@@ -336,7 +322,6 @@ def test_a_malformed_success_body_is_a_response_error(clip: Path, mode: str) -> 
 # -- speech streamed to a file
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_to_file(client: OneRouterAudioClient, tmp_path: Path, mode: str) -> None:
     target = tmp_path / "out" / "hello.mp3"
     written = call(client, "speech_to_file", mode, target, "Hello.")
@@ -345,9 +330,8 @@ def test_speech_to_file(client: OneRouterAudioClient, tmp_path: Path, mode: str)
     assert sorted(p.name for p in target.parent.iterdir()) == ["hello.mp3"]
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_to_file_keeps_an_existing_file_unless_asked(
-    api: Api, client: OneRouterAudioClient, tmp_path: Path, mode: str
+    api: FakeApi, client: OneRouterAudioClient, tmp_path: Path, mode: str
 ) -> None:
     target = tmp_path / "hello.mp3"
     target.write_bytes(b"old")
@@ -358,9 +342,8 @@ def test_speech_to_file_keeps_an_existing_file_unless_asked(
     assert target.read_bytes() == AUDIO
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_to_file_error_leaves_no_file(tmp_path: Path, mode: str) -> None:
-    api = Api(lambda _: httpx.Response(400, json={"error": {"message": "bad voice"}}))
+    api = FakeApi([lambda _: httpx.Response(400, json={"error": {"message": "bad voice"}})])
     target = tmp_path / "hello.mp3"
     with api.client() as client, pytest.raises(OneRouterBadRequestError, match="bad voice"):
         call(client, "speech_to_file", mode, target, "Hello.", voice="nobody")
@@ -371,8 +354,9 @@ def _sse(*events: dict[str, Any]) -> list[bytes]:
     return [f"data: {json.dumps(event)}\r\n\r\n".encode() for event in events]
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_speech_sent_as_server_sent_events_is_decoded(api: Api, tmp_path: Path, mode: str) -> None:
+def test_speech_sent_as_server_sent_events_is_decoded(
+    api: FakeApi, tmp_path: Path, mode: str
+) -> None:
     chunks = _sse(
         {"type": "speech.audio.delta", "audio": base64.b64encode(AUDIO[:100]).decode()},
         {"type": "speech.audio.delta", "audio": base64.b64encode(AUDIO[100:]).decode()},
@@ -381,7 +365,7 @@ def test_speech_sent_as_server_sent_events_is_decoded(api: Api, tmp_path: Path, 
     body = b"".join(chunks)
     # Split mid-event, the way a network delivers it.
     pieces = [body[:37], body[37:500], body[500:]]
-    api.respond = lambda _: httpx.Response(200, stream=_Chunks(pieces))
+    api.steps = [lambda _: httpx.Response(200, stream=_Chunks(pieces))]
     with api.client() as client:
         audio = call(client, "speech", mode, "Hi.", stream_format="sse")
         target = call(
@@ -407,7 +391,6 @@ class _Chunks(httpx.SyncByteStream, httpx.AsyncByteStream):
 # -- bad input never costs a request
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("method", "args", "options", "message"),
     [
@@ -424,7 +407,7 @@ class _Chunks(httpx.SyncByteStream, httpx.AsyncByteStream):
     ],
 )
 def test_bad_input_sends_nothing(
-    api: Api,
+    api: FakeApi,
     client: OneRouterAudioClient,
     audio_dir: Path,
     mode: str,
@@ -443,7 +426,6 @@ def test_bad_input_sends_nothing(
 # -- error statuses become typed errors
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("status", "cls"),
     [
@@ -456,7 +438,7 @@ def test_error_status_is_raised_typed(
     clip: Path, mode: str, status: int, cls: type[Exception]
 ) -> None:
     body = {"error": {"message": "provider says no", "type": "t", "code": "c", "param": "p"}}
-    api = Api(lambda _: httpx.Response(status, json=body, headers={"x-request-id": "req_9"}))
+    api = FakeApi([lambda _: httpx.Response(status, json=body, headers={"x-request-id": "req_9"})])
     with api.client() as client, pytest.raises(cls) as caught:
         call(client, "transcribe", mode, clip)
     error = caught.value
@@ -481,8 +463,8 @@ def test_error_status_is_raised_typed(
     ],
 )
 def test_rate_limit_carries_retry_after(headers: dict[str, str], seconds: float | None) -> None:
-    api = Api(
-        lambda _: httpx.Response(429, json={"error": {"message": "slow down"}}, headers=headers)
+    api = FakeApi(
+        [lambda _: httpx.Response(429, json={"error": {"message": "slow down"}}, headers=headers)]
     )
     with api.client() as client, pytest.raises(OneRouterRateLimitError) as caught:
         client.speech("Hi.")
@@ -492,7 +474,7 @@ def test_rate_limit_carries_retry_after(headers: dict[str, str], seconds: float 
 # -- connection pools
 
 
-def test_one_pool_serves_every_call(api: Api, client: OneRouterAudioClient, clip: Path) -> None:
+def test_one_pool_serves_every_call(api: FakeApi, client: OneRouterAudioClient, clip: Path) -> None:
     pool = client._sync_client()
     client.speech("Hi.")
     client.transcribe(clip)
@@ -542,11 +524,10 @@ def test_each_event_loop_gets_its_own_async_pool() -> None:
     assert second.is_closed
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("sse", [False, True])
 def test_speech_without_audio_is_a_response_error(tmp_path: Path, mode: str, sse: bool) -> None:
     body = b'data: {"type": "speech.audio.done"}\n\n' if sse else b""
-    silent = Api(lambda request: httpx.Response(200, content=body))
+    silent = FakeApi([lambda request: httpx.Response(200, content=body)])
     client = silent.client()
     options: dict[str, Any] = {"stream_format": "sse"} if sse else {}
     with pytest.raises(OneRouterResponseError, match="without any audio"):

@@ -11,34 +11,24 @@ import pytest
 
 from langchain_onerouter_audio import OneRouterAudioClient, OneRouterTranscriptLoader
 from langchain_onerouter_audio._documents import transcript_documents
-from langchain_onerouter_audio._retry import RetryPolicy
 from langchain_onerouter_audio.models import TranscriptionVerbose
+from tests.unit_tests.fake_api import FakeApi
 
 
 def _client(body: dict[str, Any]) -> OneRouterAudioClient:
-    def handle(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json=body)
-
-    return OneRouterAudioClient(
-        api_key="test-key",
-        base_url="http://audio.test/v1",
-        http_client=httpx.Client(transport=httpx.MockTransport(handle)),
-        http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(handle)),
-        retry_policy=RetryPolicy(max_retries=0),
-    )
+    return FakeApi([httpx.Response(200, json=body)]).client()
 
 
-@pytest.mark.parametrize("how", ["sync", "async"])
 @pytest.mark.parametrize("segments", [{}, {"segments": []}, {"segments": None}])
 def test_a_transcript_without_segments_is_one_document(
-    audio_dir: Path, how: str, segments: dict[str, Any]
+    audio_dir: Path, mode: str, segments: dict[str, Any]
 ) -> None:
     body = {"task": "transcribe", "language": "english", "duration": 2.5, "text": " Hello. "}
     loader = OneRouterTranscriptLoader(
         audio_dir / "hello.mp3", client=_client({**body, **segments}), mode="segments"
     )
 
-    docs = loader.load() if how == "sync" else asyncio.run(loader.aload())
+    docs = loader.load() if mode == "sync" else asyncio.run(loader.aload())
 
     assert [doc.page_content for doc in docs] == ["Hello."]
     assert docs[0].metadata["segment_id"] == 0

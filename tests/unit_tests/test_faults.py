@@ -33,25 +33,25 @@ from langchain_onerouter_audio.errors import (
     OneRouterServerError,
     OneRouterTimeoutError,
 )
-from tests.unit_tests._mock_api import (
-    API_KEY,
+from tests.unit_tests.fake_api import (
     AUDIO,
     ENDPOINTS,
-    MODES,
+    KEY,
     PATHS,
     TEXT,
-    LocalServer,
-    Script,
-    Seen,
+    FakeApi,
     Waits,
+    answer,
     broken_body,
-    call,
+    call_endpoint,
     error_response,
-    hang_up,
     http_date,
-    mock_client,
+)
+from tests.unit_tests.loopback_server import (
+    LocalServer,
+    Seen,
+    hang_up,
     ok_action,
-    ok_response,
     reset,
     truncate,
     unused_port,
@@ -95,7 +95,6 @@ NON_RETRYABLE: dict[int, type[OneRouterAPIError]] = {
 }
 
 endpoints = pytest.mark.parametrize("endpoint", ENDPOINTS)
-modes = pytest.mark.parametrize("mode", MODES)
 
 
 def expected_waits(wait: float | None, count: int) -> list[float]:
@@ -111,7 +110,7 @@ def assert_success(endpoint: str, result: Any, workdir: Path) -> None:
         assert result.read_bytes() == AUDIO
     else:
         assert isinstance(result, Transcription)
-        assert result.text == "hello world"
+        assert result.text == "hello there"
     assert sorted(p.name for p in workdir.iterdir()) == sorted(
         {"clip.mp3", *(["speech.mp3"] if endpoint == "speech_to_file" else [])}
     )
@@ -124,26 +123,25 @@ def assert_nothing_written(
     assert sorted(p.name for p in workdir.iterdir()) == sorted(keep)
 
 
-def assert_requests(script: Script, endpoint: str, count: int) -> None:
-    assert len(script.requests) == count
-    assert {r.url.path for r in script.requests} == {"/v1" + PATHS[endpoint]}
-    assert all(r.headers["authorization"] == f"Bearer {API_KEY}" for r in script.requests)
+def assert_requests(api: FakeApi, endpoint: str, count: int) -> None:
+    assert len(api.requests) == count
+    assert {r.url.path for r in api.requests} == {"/v1" + PATHS[endpoint]}
+    assert all(r.headers["authorization"] == f"Bearer {KEY}" for r in api.requests)
 
 
 # -- transient statuses that never clear
 
 
 @endpoints
-@modes
 @pytest.mark.parametrize("fault", RETRYABLE)
 async def test_transient_status_exhausts_retries(
     endpoint: str, mode: str, fault: str, tmp_path: Path
 ) -> None:
     response, error_type, wait = RETRYABLE[fault]
-    script, waits = Script([response]), Waits()
+    api, waits = FakeApi([response]), Waits()
     with pytest.raises(error_type) as caught:
-        await call(mock_client(script, waits, max_retries=3), endpoint, mode, tmp_path)
-    assert_requests(script, endpoint, 4)
+        await call_endpoint(api.client(waits.policy(3)), endpoint, mode, tmp_path)
+    assert_requests(api, endpoint, 4)
     assert waits.seconds == expected_waits(wait, 3)
     error = caught.value
     assert error.status_code == response.status_code
@@ -160,15 +158,14 @@ async def test_transient_status_exhausts_retries(
 
 
 @endpoints
-@modes
 @pytest.mark.parametrize("status", NON_RETRYABLE)
 async def test_client_error_is_tried_exactly_once(
     endpoint: str, mode: str, status: int, tmp_path: Path
 ) -> None:
-    script, waits = Script([error_response(status, "bad thing", request_id="req_final")]), Waits()
+    api, waits = FakeApi([error_response(status, "bad thing", request_id="req_final")]), Waits()
     with pytest.raises(NON_RETRYABLE[status]) as caught:
-        await call(mock_client(script, waits), endpoint, mode, tmp_path)
-    assert_requests(script, endpoint, 1)
+        await call_endpoint(api.client(waits.policy()), endpoint, mode, tmp_path)
+    assert_requests(api, endpoint, 1)
     assert waits.seconds == []
     error = caught.value
     assert (error.status_code, error.message, error.request_id) == (
@@ -182,28 +179,26 @@ async def test_client_error_is_tried_exactly_once(
 
 
 @endpoints
-@modes
 async def test_error_body_that_is_not_json(endpoint: str, mode: str, tmp_path: Path) -> None:
     page = httpx.Response(400, text="<html>Bad Request</html>", headers={"x-request-id": "r9"})
-    script, waits = Script([page]), Waits()
+    api, waits = FakeApi([page]), Waits()
     with pytest.raises(OneRouterBadRequestError) as caught:
-        await call(mock_client(script, waits), endpoint, mode, tmp_path)
+        await call_endpoint(api.client(waits.policy()), endpoint, mode, tmp_path)
     assert caught.value.message == "<html>Bad Request</html>"
     assert caught.value.request_id == "r9"
-    assert len(script.requests) == 1
+    assert len(api.requests) == 1
     assert_nothing_written(tmp_path)
 
 
 @pytest.mark.parametrize("endpoint", ["transcribe", "translate"])
-@modes
 async def test_malformed_json_success_body(endpoint: str, mode: str, tmp_path: Path) -> None:
     """A 200 whose JSON is cut short is a typed error, not a crash, and is not retried."""
     body = httpx.Response(200, text='{"text": "hello wor', headers={"x-request-id": "req_bad"})
-    script, waits = Script([body]), Waits()
+    api, waits = FakeApi([body]), Waits()
     with pytest.raises(OneRouterResponseError, match="could not be read") as caught:
-        await call(mock_client(script, waits), endpoint, mode, tmp_path)
+        await call_endpoint(api.client(waits.policy()), endpoint, mode, tmp_path)
     assert caught.value.request_id == "req_bad"
-    assert len(script.requests) == 1
+    assert len(api.requests) == 1
     assert waits.seconds == []
 
 
@@ -233,33 +228,31 @@ TRANSIENT: dict[str, tuple[Any, float | None]] = {
 
 
 @endpoints
-@modes
 @pytest.mark.parametrize("fault", TRANSIENT)
 async def test_transient_fault_then_success(
     endpoint: str, mode: str, fault: str, tmp_path: Path
 ) -> None:
     first, wait = TRANSIENT[fault]
-    script, waits = Script([first, first, ok_response]), Waits()
-    result = await call(mock_client(script, waits), endpoint, mode, tmp_path)
-    assert_requests(script, endpoint, 3)
+    api, waits = FakeApi([first, first, answer]), Waits()
+    result = await call_endpoint(api.client(waits.policy()), endpoint, mode, tmp_path)
+    assert_requests(api, endpoint, 3)
     assert waits.seconds == expected_waits(wait, 2)
     assert_success(endpoint, result, tmp_path)
 
 
 @endpoints
-@modes
 @pytest.mark.parametrize("fault", NETWORK)
 async def test_network_fault_exhausts_retries(
     endpoint: str, mode: str, fault: str, tmp_path: Path
 ) -> None:
     step, error_type = NETWORK[fault]
-    script, waits = Script([step]), Waits()
+    api, waits = FakeApi([step]), Waits()
     with pytest.raises(error_type) as caught:
-        await call(mock_client(script, waits, max_retries=3), endpoint, mode, tmp_path)
+        await call_endpoint(api.client(waits.policy(3)), endpoint, mode, tmp_path)
     assert type(caught.value) is error_type
     assert caught.value.attempts == 4
     assert "4 attempt(s)" in str(caught.value)
-    assert_requests(script, endpoint, 4)
+    assert_requests(api, endpoint, 4)
     assert waits.seconds == BACKOFF
     assert_nothing_written(tmp_path)
 
@@ -269,7 +262,7 @@ async def test_network_fault_exhausts_retries(
 
 def _server_client(base_url: str, waits: Waits, *, timeout: float = 5.0) -> OneRouterAudioClient:
     return OneRouterAudioClient(
-        api_key=API_KEY, base_url=base_url, timeout=timeout, retry_policy=waits.policy(3)
+        api_key=KEY, base_url=base_url, timeout=timeout, retry_policy=waits.policy(3)
     )
 
 
@@ -293,7 +286,6 @@ SOCKET_FAULTS = {
 
 
 @endpoints
-@modes
 @pytest.mark.parametrize("fault", SOCKET_FAULTS)
 async def test_socket_fault_then_success(
     endpoint: str, mode: str, fault: str, tmp_path: Path
@@ -301,53 +293,50 @@ async def test_socket_fault_then_success(
     waits = Waits()
     with LocalServer(_first_then_ok(SOCKET_FAULTS[fault])) as server:
         async with _server_client(server.base_url, waits) as client:
-            result = await call(client, endpoint, mode, tmp_path)
+            result = await call_endpoint(client, endpoint, mode, tmp_path)
     assert len(server.requests) == 2
     assert waits.seconds == [0.5]
     assert_success(endpoint, result, tmp_path)
 
 
 @endpoints
-@modes
 async def test_connection_refused(endpoint: str, mode: str, tmp_path: Path) -> None:
     waits = Waits()
     base_url = f"http://127.0.0.1:{unused_port()}/v1"
     async with _server_client(base_url, waits) as client:
         with pytest.raises(OneRouterConnectionError, match="ConnectError") as caught:
-            await call(client, endpoint, mode, tmp_path)
+            await call_endpoint(client, endpoint, mode, tmp_path)
     assert caught.value.attempts == 4
     assert waits.seconds == BACKOFF
     assert_nothing_written(tmp_path)
 
 
 @endpoints
-@modes
 async def test_truncated_body_every_time(endpoint: str, mode: str, tmp_path: Path) -> None:
     """A body shorter than its Content-Length is never accepted as the answer."""
     waits = Waits()
     with LocalServer(lambda seen: truncate(AUDIO[:64], declared=len(AUDIO))) as server:
         async with _server_client(server.base_url, waits) as client:
             with pytest.raises(OneRouterConnectionError, match="RemoteProtocolError"):
-                await call(client, endpoint, mode, tmp_path)
+                await call_endpoint(client, endpoint, mode, tmp_path)
     assert len(server.requests) == 4
     assert_nothing_written(tmp_path)
 
 
 @endpoints
-@modes
 async def test_read_timeout_on_a_silent_server(endpoint: str, mode: str, tmp_path: Path) -> None:
     """A server that never answers ends in a timeout error, not a hang."""
     waits = Waits()
     with LocalServer(lambda seen: server.hang()) as server:
         client = OneRouterAudioClient(
-            api_key=API_KEY,
+            api_key=KEY,
             base_url=server.base_url,
             timeout=httpx.Timeout(0.05),
             retry_policy=waits.policy(1),
         )
         async with client:
             with pytest.raises(OneRouterTimeoutError, match="ReadTimeout") as caught:
-                await call(client, endpoint, mode, tmp_path)
+                await call_endpoint(client, endpoint, mode, tmp_path)
     assert caught.value.attempts == 2
     assert len(server.requests) == 2
     assert waits.seconds == [0.5]
@@ -369,33 +358,32 @@ async def test_read_timeout_on_a_silent_server(endpoint: str, mode: str, tmp_pat
     ],
 )
 def test_retry_after_edge_cases(headers: dict[str, str], wait: float) -> None:
-    script, waits = Script([error_response(503, headers=headers), ok_response]), Waits()
-    assert mock_client(script, waits).speech("hi") == AUDIO
+    api, waits = FakeApi([error_response(503, headers=headers), answer]), Waits()
+    assert api.client(waits.policy()).speech("hi") == AUDIO
     assert waits.seconds == [wait]
 
 
 def test_backoff_doubles_up_to_the_cap_with_jitter() -> None:
-    script, waits = Script([error_response(500)]), Waits()
-    client = mock_client(script, waits)
+    api, waits = FakeApi([error_response(500)]), Waits()
+    client = api.client(waits.policy())
     client.retry_policy = dataclasses.replace(waits.policy(6), jitter=lambda: 1.0)
     with pytest.raises(OneRouterServerError):
         client.speech("hi")
     # The largest jitter takes a quarter off each wait; the cap is 8 s before jitter.
     assert waits.seconds == [0.375, 0.75, 1.5, 3.0, 6.0, 6.0]
-    assert len(script.requests) == 7
+    assert len(api.requests) == 7
 
 
-@modes
 async def test_max_retries_zero_means_one_attempt(mode: str, tmp_path: Path) -> None:
-    script, waits = Script([error_response(503)]), Waits()
+    api, waits = FakeApi([error_response(503)]), Waits()
     with pytest.raises(OneRouterServerError) as caught:
-        await call(mock_client(script, waits, max_retries=0), "speech", mode, tmp_path)
+        await call_endpoint(api.client(waits.policy(0)), "speech", mode, tmp_path)
     assert caught.value.attempts == 1
-    assert (len(script.requests), waits.seconds) == (1, [])
+    assert (len(api.requests), waits.seconds) == (1, [])
 
 
 def test_default_client_retries_twice() -> None:
-    client = OneRouterAudioClient(api_key=API_KEY)
+    client = OneRouterAudioClient(api_key=KEY)
     assert client.max_retries == 2
     assert client.timeout.read == 120.0
     assert client.timeout.connect == 10.0
@@ -410,16 +398,15 @@ SSE_BODIES = {
 
 
 @pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
-@modes
 @pytest.mark.parametrize("body", SSE_BODIES)
 async def test_malformed_speech_events(body: str, mode: str, to_file: bool, tmp_path: Path) -> None:
     """A broken server-sent event is a typed error, and no partial file is kept."""
     events = httpx.Response(200, content=SSE_BODIES[body])
-    script, waits = Script([events]), Waits()
+    api, waits = FakeApi([events]), Waits()
     target = tmp_path / "speech.mp3" if to_file else None
     with pytest.raises(OneRouterResponseError, match="speech event"):
-        await _speak_events(mock_client(script, waits), mode, target)
-    assert len(script.requests) == 1
+        await _speak_events(api.client(waits.policy()), mode, target)
+    assert len(api.requests) == 1
     assert_nothing_written(tmp_path, keep=[])
 
 
@@ -441,8 +428,8 @@ def test_speech_events_still_decode_in_order() -> None:
         for part in (AUDIO[:10], AUDIO[10:])
     )
     body = events + b'data: {"type": "speech.audio.done"}\n\ndata: [DONE]\n\n'
-    script, waits = Script([httpx.Response(200, content=body)]), Waits()
-    assert mock_client(script, waits).speech(TEXT, stream_format="sse") == AUDIO
+    api, waits = FakeApi([httpx.Response(200, content=body)]), Waits()
+    assert api.client(waits.policy()).speech(TEXT, stream_format="sse") == AUDIO
 
 
 # -- a 200 that is not audio: a captive portal, a proxy page, an error body with status 200
@@ -458,7 +445,7 @@ NOT_AUDIO = {
         "quota exhausted for this month",
     ),
     "json-echoing-the-key": (
-        httpx.Response(200, json={"error": {"message": f"bad key {API_KEY}"}}),
+        httpx.Response(200, json={"error": {"message": f"bad key {KEY}"}}),
         "bad key [redacted]",
     ),
     "plain-text": (
@@ -469,26 +456,24 @@ NOT_AUDIO = {
 
 
 @pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
-@modes
 @pytest.mark.parametrize("answer", NOT_AUDIO)
 async def test_speech_that_is_not_audio_is_refused(
     answer: str, mode: str, to_file: bool, tmp_path: Path
 ) -> None:
     """Nothing is saved as audio: the error names what came back, and the disk is untouched."""
     response, named = NOT_AUDIO[answer]
-    script = Script([response])
-    client = mock_client(script, Waits())
+    api = FakeApi([response])
+    client = api.client(Waits().policy())
     endpoint = "speech_to_file" if to_file else "speech"
     with pytest.raises(OneRouterResponseError, match="instead of audio") as caught:
-        await call(client, endpoint, mode, tmp_path)
+        await call_endpoint(client, endpoint, mode, tmp_path)
     assert named in str(caught.value)
-    assert API_KEY not in str(caught.value)
-    assert len(script.requests) == 1
+    assert KEY not in str(caught.value)
+    assert len(api.requests) == 1
     assert_nothing_written(tmp_path)
 
 
 @pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
-@modes
 async def test_speech_events_that_are_not_an_event_stream_are_refused(
     mode: str, to_file: bool, tmp_path: Path
 ) -> None:
@@ -498,24 +483,24 @@ async def test_speech_events_that_are_not_an_event_stream_are_refused(
         (httpx.Response(200, content=AUDIO, headers={"content-type": "audio/mpeg"}), "audio/mpeg"),
         NOT_AUDIO["json-error-with-200"],
     ]:
-        client = mock_client(Script([response]), Waits())
+        client = FakeApi([response]).client(Waits().policy())
         with pytest.raises(OneRouterResponseError, match="instead of an event stream") as caught:
             await _speak_events(client, mode, target)
         assert named in str(caught.value)
         assert_nothing_written(tmp_path, keep=[])
 
 
-@modes
 async def test_speech_events_without_a_content_type_are_read(mode: str) -> None:
     """Lenient on purpose: a server that omits the header still streams events."""
     delta = b'data: {"type": "speech.audio.delta", "audio": "%s"}\n\n' % base64.b64encode(AUDIO)
     for headers in [{}, {"content-type": "text/event-stream; charset=utf-8"}]:
-        client = mock_client(Script([httpx.Response(200, content=delta, headers=headers)]), Waits())
+        client = FakeApi([httpx.Response(200, content=delta, headers=headers)]).client(
+            Waits().policy()
+        )
         assert await _speak_events(client, mode, None) == AUDIO
 
 
 @pytest.mark.parametrize("to_file", [False, True], ids=["bytes", "file"])
-@modes
 async def test_the_last_speech_event_without_its_blank_line_is_kept(
     mode: str, to_file: bool, tmp_path: Path
 ) -> None:
@@ -524,7 +509,7 @@ async def test_the_last_speech_event_without_its_blank_line_is_kept(
         b'data: {"type": "speech.audio.delta", "audio": "%s"}\n\n' % base64.b64encode(part)
         for part in (AUDIO[:10], AUDIO[10:])
     ).rstrip(b"\n")
-    client = mock_client(Script([httpx.Response(200, content=body)]), Waits())
+    client = FakeApi([httpx.Response(200, content=body)]).client(Waits().policy())
     target = tmp_path / "speech.mp3" if to_file else None
     result = await _speak_events(client, mode, target)
     assert (target.read_bytes() if target else result) == AUDIO
@@ -536,7 +521,7 @@ SIGN_IN_PAGE = httpx.Response(
     200, text="<html><body>Sign in</body></html>", headers={"content-type": "text/html"}
 )
 ERROR_OBJECT = httpx.Response(
-    200, json={"error": {"message": f"quota exceeded for {API_KEY}", "type": "billing"}}
+    200, json={"error": {"message": f"quota exceeded for {KEY}", "type": "billing"}}
 )
 TRANSCRIPT_FORMATS = ["text", "srt", "vtt", "json", "verbose_json", "diarized_json"]
 
@@ -547,36 +532,33 @@ async def _transcribe(client: OneRouterAudioClient, mode: str, fmt: str, clip: P
     return await client.atranscribe(clip, response_format=fmt)  # type: ignore[call-overload]
 
 
-@modes
 @pytest.mark.parametrize("fmt", ["text", "srt", "vtt"])
 async def test_a_sign_in_page_is_not_a_text_transcript(mode: str, fmt: str, tmp_path: Path) -> None:
     (clip := tmp_path / "clip.mp3").write_bytes(AUDIO)
-    script = Script([SIGN_IN_PAGE])
+    api = FakeApi([SIGN_IN_PAGE])
     with pytest.raises(OneRouterResponseError, match=f"'text/html' instead of a {fmt} transcript"):
-        await _transcribe(mock_client(script, Waits()), mode, fmt, clip)
-    assert len(script.requests) == 1
+        await _transcribe(api.client(Waits().policy()), mode, fmt, clip)
+    assert len(api.requests) == 1
 
 
-@modes
 @pytest.mark.parametrize("fmt", TRANSCRIPT_FORMATS)
 async def test_an_error_object_sent_with_200_is_not_a_transcript(
     mode: str, fmt: str, tmp_path: Path
 ) -> None:
     """The provider's message is quoted (key masked), not pydantic's 'Field required'."""
     (clip := tmp_path / "clip.mp3").write_bytes(AUDIO)
-    script = Script([ERROR_OBJECT])
+    api = FakeApi([ERROR_OBJECT])
     with pytest.raises(OneRouterResponseError, match="quota exceeded for \\[redacted\\]") as caught:
-        await _transcribe(mock_client(script, Waits()), mode, fmt, clip)
-    assert API_KEY not in str(caught.value)
+        await _transcribe(api.client(Waits().policy()), mode, fmt, clip)
+    assert KEY not in str(caught.value)
     assert "Field required" not in str(caught.value)
-    assert len(script.requests) == 1
+    assert len(api.requests) == 1
 
 
-@modes
 async def test_a_text_transcript_that_is_json_without_an_error_is_kept(
     mode: str, tmp_path: Path
 ) -> None:
     (clip := tmp_path / "clip.mp3").write_bytes(AUDIO)
     body = '{"said": "a sentence about JSON"}'
-    script = Script([httpx.Response(200, text=body)])
-    assert await _transcribe(mock_client(script, Waits()), mode, "text", clip) == body
+    api = FakeApi([httpx.Response(200, text=body)])
+    assert await _transcribe(api.client(Waits().policy()), mode, "text", clip) == body

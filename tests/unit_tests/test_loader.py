@@ -17,16 +17,14 @@ from langchain_onerouter_audio import (
     OneRouterInputError,
     OneRouterTranscriptLoader,
 )
-from tests.unit_tests._transcript_api import BASE_URL, DURATION, FakeTranscriptAPI
-
-HOW = ("sync", "async")
+from tests.unit_tests.fake_api import BASE_URL, DURATION, FakeApi, transcript_of_upload
 
 
-def load(loader: OneRouterTranscriptLoader, how: str) -> list[Document]:
-    return loader.load() if how == "sync" else asyncio.run(loader.aload())
+def load(loader: OneRouterTranscriptLoader, mode: str) -> list[Document]:
+    return loader.load() if mode == "sync" else asyncio.run(loader.aload())
 
 
-def make_loader(api: FakeTranscriptAPI, path: Any, **options: Any) -> OneRouterTranscriptLoader:
+def make_loader(api: FakeApi, path: Any, **options: Any) -> OneRouterTranscriptLoader:
     return OneRouterTranscriptLoader(path, client=api.client(), **options)
 
 
@@ -34,7 +32,7 @@ def make_loader(api: FakeTranscriptAPI, path: Any, **options: Any) -> OneRouterT
 
 
 def test_one_path_a_list_and_a_folder(audio_dir: Path) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     hello, lecture = audio_dir / "hello.mp3", audio_dir / "lecture.mp3"
 
     assert [d.metadata["source"] for d in make_loader(api, hello).load()] == [str(hello)]
@@ -42,18 +40,17 @@ def test_one_path_a_list_and_a_folder(audio_dir: Path) -> None:
     assert [d.metadata["source"] for d in listed] == [str(lecture), str(hello)]
 
 
-@pytest.mark.parametrize("how", HOW)
 def test_a_home_folder_tilde_is_expanded(
-    audio_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+    audio_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
     home = tmp_path / "home"
     (home / "talks").mkdir(parents=True)
     shutil.copy(audio_dir / "hello.mp3", home / "talks" / "hello.mp3")
     monkeypatch.setenv("HOME", str(home))
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
 
-    from_folder = load(make_loader(api, "~/talks"), how)
-    from_list = load(make_loader(api, ["~/talks/hello.mp3"]), how)
+    from_folder = load(make_loader(api, "~/talks"), mode)
+    from_list = load(make_loader(api, ["~/talks/hello.mp3"]), mode)
 
     expected = [str(home / "talks" / "hello.mp3")]
     assert [d.metadata["source"] for d in from_folder] == expected
@@ -66,7 +63,7 @@ def test_folder_takes_every_audio_file_recursively_in_sorted_order(audio_dir: Pa
     shutil.copy(audio_dir / "hello.mp3", audio_dir / "talks" / "a.mp3")
     (audio_dir / ".hidden").mkdir()
     shutil.copy(audio_dir / "hello.mp3", audio_dir / ".hidden" / "secret.mp3")
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
 
     loader = make_loader(api, audio_dir, on_error="skip")
     sources = [Path(d.metadata["source"]).relative_to(audio_dir) for d in loader.load()]
@@ -87,7 +84,7 @@ def test_folder_takes_every_audio_file_recursively_in_sorted_order(audio_dir: Pa
 
 
 def test_folder_with_glob_takes_exactly_the_matches(audio_dir: Path) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     docs = make_loader(api, audio_dir, glob="hello.*", on_error="skip").load()
     names = [Path(d.metadata["source"]).name for d in docs]
     assert names == ["hello.flac", "hello.m4a", "hello.mp3", "hello.ogg", "hello.wav", "hello.webm"]
@@ -96,10 +93,9 @@ def test_folder_with_glob_takes_exactly_the_matches(audio_dir: Path) -> None:
 # -- modes and metadata
 
 
-@pytest.mark.parametrize("how", HOW)
-def test_single_mode_gives_one_document_with_usage(audio_dir: Path, how: str) -> None:
-    api = FakeTranscriptAPI()
-    [doc] = load(make_loader(api, audio_dir / "hello.mp3"), how)
+def test_single_mode_gives_one_document_with_usage(audio_dir: Path, mode: str) -> None:
+    api = FakeApi([transcript_of_upload])
+    [doc] = load(make_loader(api, audio_dir / "hello.mp3"), mode)
 
     assert doc.page_content == "first words of hello last words of hello"
     assert doc.metadata == {
@@ -112,10 +108,9 @@ def test_single_mode_gives_one_document_with_usage(audio_dir: Path, how: str) ->
     assert type(doc.metadata["usage"]) is dict
 
 
-@pytest.mark.parametrize("how", HOW)
-def test_segments_mode_gives_a_document_per_segment(audio_dir: Path, how: str) -> None:
-    api = FakeTranscriptAPI()
-    docs = load(make_loader(api, audio_dir / "hello.mp3", mode="segments"), how)
+def test_segments_mode_gives_a_document_per_segment(audio_dir: Path, mode: str) -> None:
+    api = FakeApi([transcript_of_upload])
+    docs = load(make_loader(api, audio_dir / "hello.mp3", mode="segments"), mode)
 
     assert [d.page_content for d in docs] == ["first words of hello", "last words of hello"]
     assert [(d.metadata["segment_id"], d.metadata["start"], d.metadata["end"]) for d in docs] == [
@@ -127,36 +122,34 @@ def test_segments_mode_gives_a_document_per_segment(audio_dir: Path, how: str) -
     assert api.uploads[0].fields["response_format"] == "verbose_json"
 
 
-@pytest.mark.parametrize("how", HOW)
 @pytest.mark.parametrize(
-    ("mode", "first_cue"),
+    ("loader_mode", "first_cue"),
     [
         ("srt", "1\n00:00:00,500 --> 00:00:01,500"),
         ("vtt", "WEBVTT\n\n00:00:00.500 --> 00:00:01.500"),
     ],
 )
 def test_subtitle_modes_give_one_document_holding_the_file(
-    audio_dir: Path, how: str, mode: str, first_cue: str
+    audio_dir: Path, mode: str, loader_mode: str, first_cue: str
 ) -> None:
-    api = FakeTranscriptAPI()
-    [doc] = load(make_loader(api, audio_dir / "hello.mp3", mode=mode), how)
+    api = FakeApi([transcript_of_upload])
+    [doc] = load(make_loader(api, audio_dir / "hello.mp3", mode=loader_mode), mode)
 
     assert doc.page_content.startswith(first_cue)
     assert "last words of hello" in doc.page_content
-    assert api.uploads[0].fields["response_format"] == mode
+    assert api.uploads[0].fields["response_format"] == loader_mode
 
 
-@pytest.mark.parametrize("how", HOW)
-def test_translate_task_uses_the_translation_endpoint(audio_dir: Path, how: str) -> None:
-    api = FakeTranscriptAPI()
-    [doc] = load(make_loader(api, audio_dir / "german.mp3", task="translate"), how)
+def test_translate_task_uses_the_translation_endpoint(audio_dir: Path, mode: str) -> None:
+    api = FakeApi([transcript_of_upload])
+    [doc] = load(make_loader(api, audio_dir / "german.mp3", task="translate"), mode)
 
     assert api.uploads[0].path == "/v1/audio/translations"
     assert doc.metadata["task"] == "translate"
 
 
 def test_requested_language_and_options_are_sent_and_reported(audio_dir: Path) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     loader = make_loader(
         api, audio_dir / "hello.mp3", language="en", prompt="Wolfgang", temperature=0.2
     )
@@ -185,7 +178,7 @@ def test_requested_language_and_options_are_sent_and_reported(audio_dir: Path) -
 )
 def test_bad_settings_are_refused_at_construction(tmp_path: Path, options: Any) -> None:
     with pytest.raises(OneRouterInputError):
-        make_loader(FakeTranscriptAPI(), tmp_path, **options)
+        make_loader(FakeApi([transcript_of_upload]), tmp_path, **options)
 
 
 def test_loader_builds_its_own_client_from_arguments_or_environment(
@@ -206,14 +199,13 @@ def test_loader_builds_its_own_client_from_arguments_or_environment(
 # -- failure policy
 
 
-@pytest.mark.parametrize("how", HOW)
-def test_skip_keeps_good_documents_and_lists_failures(audio_dir: Path, how: str) -> None:
-    api = FakeTranscriptAPI(failures={"hello.wav": 400})
+def test_skip_keeps_good_documents_and_lists_failures(audio_dir: Path, mode: str) -> None:
+    api = FakeApi([transcript_of_upload], failures={"hello.wav": 400})
     files = [audio_dir / n for n in ("hello.mp3", "corrupt.mp3", "hello.wav", "lecture.mp3")]
     files.append(audio_dir / "missing.mp3")
     loader = make_loader(api, files, on_error="skip")
 
-    docs = load(loader, how)
+    docs = load(loader, mode)
 
     assert [Path(d.metadata["source"]).name for d in docs] == ["hello.mp3", "lecture.mp3"]
     failed = {Path(f.source).name: f.error for f in loader.failures}
@@ -224,7 +216,7 @@ def test_skip_keeps_good_documents_and_lists_failures(audio_dir: Path, how: str)
 
 
 def test_raise_yields_earlier_documents_then_raises(audio_dir: Path) -> None:
-    api = FakeTranscriptAPI(failures={"hello.wav": 400})
+    api = FakeApi([transcript_of_upload], failures={"hello.wav": 400})
     files = [audio_dir / n for n in ("hello.mp3", "lecture.mp3", "hello.wav", "german.mp3")]
     documents = make_loader(api, files).lazy_load()
 
@@ -237,7 +229,7 @@ def test_raise_yields_earlier_documents_then_raises(audio_dir: Path) -> None:
 
 
 async def test_async_raise_yields_earlier_documents_then_raises(audio_dir: Path) -> None:
-    api = FakeTranscriptAPI(failures={"lecture.mp3": 400})
+    api = FakeApi([transcript_of_upload], failures={"lecture.mp3": 400})
     loader = make_loader(api, [audio_dir / "hello.mp3", audio_dir / "lecture.mp3"])
     documents = loader.alazy_load()
 
@@ -246,19 +238,18 @@ async def test_async_raise_yields_earlier_documents_then_raises(audio_dir: Path)
         await anext(documents)
 
 
-@pytest.mark.parametrize("how", HOW)
-def test_a_rejected_key_stops_the_load_even_when_skipping(audio_dir: Path, how: str) -> None:
-    api = FakeTranscriptAPI(failures={"hello.mp3": 401})
+def test_a_rejected_key_stops_the_load_even_when_skipping(audio_dir: Path, mode: str) -> None:
+    api = FakeApi([transcript_of_upload], failures={"hello.mp3": 401})
     loader = make_loader(api, [audio_dir / "hello.mp3", audio_dir / "lecture.mp3"], on_error="skip")
     with pytest.raises(OneRouterAuthenticationError):
-        load(loader, how)
+        load(loader, mode)
 
 
 async def test_async_load_uses_only_the_async_client(audio_dir: Path) -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise AssertionError("the blocking client was used")
 
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     client = api.client(http_client=httpx.Client(transport=httpx.MockTransport(refuse)))
     loader = OneRouterTranscriptLoader(
         [audio_dir / "hello.mp3", audio_dir / "lecture.mp3"], client=client

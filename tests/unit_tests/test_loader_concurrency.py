@@ -16,7 +16,7 @@ import pytest
 
 from langchain_onerouter_audio import OneRouterTranscriptLoader
 from langchain_onerouter_audio._concurrency import aordered_map, ordered_map
-from tests.unit_tests._transcript_api import FakeTranscriptAPI, Upload
+from tests.unit_tests.fake_api import FakeApi, Upload, transcript_of_upload
 
 LIMIT = 3
 FILES = 8
@@ -43,7 +43,7 @@ def test_sync_load_runs_exactly_max_concurrency_files_at_once(clips: list[Path])
         if upload.filename in first:
             barrier.wait()  # breaks (and fails the test) unless LIMIT requests overlap
 
-    api = FakeTranscriptAPI(on_request=gate)
+    api = FakeApi([transcript_of_upload], on_request=gate)
     loader = OneRouterTranscriptLoader(clips, client=api.client(), max_concurrency=LIMIT)
 
     docs = loader.load()
@@ -63,7 +63,7 @@ def test_sync_order_is_stable_when_later_files_finish_first(clips: list[Path]) -
         if len(done) == LIMIT:
             others_done.set()
 
-    api = FakeTranscriptAPI(on_request=gate)
+    api = FakeApi([transcript_of_upload], on_request=gate)
     loader = OneRouterTranscriptLoader(clips, client=api.client(), max_concurrency=LIMIT)
 
     assert sources(loader.load()) == [p.name for p in clips]
@@ -81,7 +81,7 @@ async def test_async_load_runs_exactly_max_concurrency_files_at_once(clips: list
                 all_in.set()
             await asyncio.wait_for(all_in.wait(), WAIT)
 
-    api = FakeTranscriptAPI(on_arequest=gate)
+    api = FakeApi([transcript_of_upload], on_arequest=gate)
     loader = OneRouterTranscriptLoader(clips, client=api.client(), max_concurrency=LIMIT)
 
     docs = await loader.aload()
@@ -101,7 +101,7 @@ async def test_async_order_is_stable_when_later_files_finish_first(clips: list[P
         if len(done) == LIMIT:
             others_done.set()
 
-    api = FakeTranscriptAPI(on_arequest=gate)
+    api = FakeApi([transcript_of_upload], on_arequest=gate)
     loader = OneRouterTranscriptLoader(clips, client=api.client(), max_concurrency=LIMIT)
 
     assert sources(await loader.aload()) == [p.name for p in clips]

@@ -14,25 +14,25 @@ from langchain_onerouter_audio import (
     OneRouterInputError,
     OneRouterTranscriptLoader,
 )
-from tests.unit_tests._transcript_api import FakeTranscriptAPI
+from tests.unit_tests.fake_api import FakeApi, transcript_of_upload
 
 with warnings.catch_warnings():  # the package announces its own sunset on import
     warnings.simplefilter("ignore", DeprecationWarning)
     from langchain_community.document_loaders.blob_loaders import FileSystemBlobLoader
     from langchain_community.document_loaders.generic import GenericLoader
 
-MODES = ("single", "segments", "srt", "vtt")
+LOADER_MODES = ("single", "segments", "srt", "vtt")
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_generic_loader_matches_the_transcript_loader(audio_dir: Path, mode: str) -> None:
-    api = FakeTranscriptAPI()
-    parser = OneRouterAudioParser(client=api.client(), mode=mode)
+@pytest.mark.parametrize("loader_mode", LOADER_MODES)
+def test_generic_loader_matches_the_transcript_loader(audio_dir: Path, loader_mode: str) -> None:
+    api = FakeApi([transcript_of_upload])
+    parser = OneRouterAudioParser(client=api.client(), mode=loader_mode)
     generic = GenericLoader(FileSystemBlobLoader(audio_dir, glob="hello.*"), parser)
 
     parsed = generic.load()
     loaded = OneRouterTranscriptLoader(
-        audio_dir, glob="hello.*", client=api.client(), mode=mode
+        audio_dir, glob="hello.*", client=api.client(), mode=loader_mode
     ).load()
 
     def by_source(docs: list[Document]) -> list[Document]:  # the blob loader does not sort
@@ -49,10 +49,12 @@ def test_generic_loader_matches_the_transcript_loader(audio_dir: Path, mode: str
     }
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_in_memory_blob_gives_the_same_documents_as_the_file(audio_dir: Path, mode: str) -> None:
-    api = FakeTranscriptAPI()
-    parser = OneRouterAudioParser(client=api.client(), mode=mode)
+@pytest.mark.parametrize("loader_mode", LOADER_MODES)
+def test_in_memory_blob_gives_the_same_documents_as_the_file(
+    audio_dir: Path, loader_mode: str
+) -> None:
+    api = FakeApi([transcript_of_upload])
+    parser = OneRouterAudioParser(client=api.client(), mode=loader_mode)
     path = audio_dir / "lecture.mp3"
 
     from_file = parser.parse(Blob.from_path(path))
@@ -75,7 +77,7 @@ def test_in_memory_blob_gives_the_same_documents_as_the_file(audio_dir: Path, mo
 def test_a_blob_without_a_path_is_named_from_its_bytes(
     audio_dir: Path, clip: str, mime_type: str | None, sent_as: str
 ) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     parser = OneRouterAudioParser(client=api.client())
 
     [doc] = parser.parse(Blob.from_data((audio_dir / clip).read_bytes(), mime_type=mime_type))
@@ -96,7 +98,7 @@ def test_a_blob_without_a_path_is_named_from_its_bytes(
 def test_a_blob_path_without_an_audio_extension_gets_one(
     audio_dir: Path, clip: str, mime_type: str | None, path: str, sent_as: str
 ) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     parser = OneRouterAudioParser(client=api.client())
     blob = Blob.from_data((audio_dir / clip).read_bytes(), mime_type=mime_type, path=path)
 
@@ -107,7 +109,7 @@ def test_a_blob_path_without_an_audio_extension_gets_one(
 
 
 def test_a_blob_that_is_not_audio_is_refused_before_sending(audio_dir: Path) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     parser = OneRouterAudioParser(client=api.client())
     junk = (audio_dir / "corrupt.mp3").read_bytes()
 
@@ -119,7 +121,7 @@ def test_a_blob_that_is_not_audio_is_refused_before_sending(audio_dir: Path) -> 
 
 
 async def test_async_parse_uses_the_async_client(audio_dir: Path) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     parser = OneRouterAudioParser(client=api.client(), mode="segments")
     blob = Blob.from_path(audio_dir / "hello.mp3")
 

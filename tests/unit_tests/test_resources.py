@@ -20,15 +20,8 @@ import httpx
 import pytest
 
 from langchain_onerouter_audio import OneRouterAudioClient, OneRouterAudioToolkit
-from tests.unit_tests._mock_api import (
-    API_KEY,
-    AUDIO,
-    Action,
-    LocalServer,
-    Seen,
-    ok_action,
-    open_fds,
-)
+from tests.unit_tests.fake_api import AUDIO, KEY
+from tests.unit_tests.loopback_server import Action, LocalServer, Seen, ok_action, open_fds
 
 
 def _async_pool(client: OneRouterAudioClient) -> httpx.AsyncClient:
@@ -45,7 +38,7 @@ def server() -> Any:
 
 def test_with_closes_the_pool(server: LocalServer) -> None:
     before = open_fds()
-    with OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url) as client:
+    with OneRouterAudioClient(api_key=KEY, base_url=server.base_url) as client:
         for _ in range(20):
             assert client.speech("hi") == AUDIO
         pool = client._http_client
@@ -59,7 +52,7 @@ def test_with_closes_the_pool(server: LocalServer) -> None:
 
 async def test_async_with_closes_both_pools(server: LocalServer) -> None:
     before = open_fds()
-    async with OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url) as client:
+    async with OneRouterAudioClient(api_key=KEY, base_url=server.base_url) as client:
         await asyncio.gather(*(client.aspeech("hi") for _ in range(8)))
         client.speech("hi")  # the sync pool too
         pools = (_async_pool(client), client._http_client)
@@ -72,7 +65,7 @@ async def test_async_with_closes_both_pools(server: LocalServer) -> None:
 async def test_caller_supplied_pools_stay_open(server: LocalServer) -> None:
     sync_pool, async_pool = httpx.Client(), httpx.AsyncClient()
     client = OneRouterAudioClient(
-        api_key=API_KEY,
+        api_key=KEY,
         base_url=server.base_url,
         http_client=sync_pool,
         http_async_client=async_pool,
@@ -88,7 +81,7 @@ async def test_caller_supplied_pools_stay_open(server: LocalServer) -> None:
 
 
 def test_close_is_idempotent_and_the_client_reopens(server: LocalServer) -> None:
-    client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
+    client = OneRouterAudioClient(api_key=KEY, base_url=server.base_url)
     client.close()
     client.close()
     assert client.speech("hi") == AUDIO
@@ -97,7 +90,7 @@ def test_close_is_idempotent_and_the_client_reopens(server: LocalServer) -> None
 
 
 def _toolkit(base_url: str, root: Path, output_dir: Path) -> OneRouterAudioToolkit:
-    client = OneRouterAudioClient(api_key=API_KEY, base_url=base_url)
+    client = OneRouterAudioClient(api_key=KEY, base_url=base_url)
     return OneRouterAudioToolkit(
         client=client, root_dir=root, output_dir=output_dir, transcript_format="json"
     )
@@ -174,7 +167,7 @@ def _fds_once_settled(expected: int, timeout: float = 2.0) -> int:
 
 def test_aclose_after_the_event_loop_changed(server: LocalServer) -> None:
     """Each ``asyncio.run`` gets its own pool; closing from a later loop does not raise."""
-    client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
+    client = OneRouterAudioClient(api_key=KEY, base_url=server.base_url)
     with _no_collector() as caught:
         for _ in range(3):
             assert asyncio.run(client.aspeech("hi")) == AUDIO
@@ -187,7 +180,7 @@ def test_aclose_after_the_event_loop_changed(server: LocalServer) -> None:
 
 
 def test_asyncio_run_cycles_release_their_sockets(server: LocalServer) -> None:
-    client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
+    client = OneRouterAudioClient(api_key=KEY, base_url=server.base_url)
     before = open_fds()
     fds = []
     with _no_collector() as caught:
@@ -206,7 +199,7 @@ def test_close_releases_the_pool_of_an_idle_loop(server: LocalServer) -> None:
     before = open_fds()
     loop = asyncio.new_event_loop()
     with _no_collector() as caught:
-        with OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url) as client:
+        with OneRouterAudioClient(api_key=KEY, base_url=server.base_url) as client:
             assert loop.run_until_complete(client.aspeech("hi")) == AUDIO
             client.speech("hi")
             pool = _async_pool(client)
@@ -222,7 +215,7 @@ async def test_close_inside_a_running_loop_closes_its_pool_on_that_loop(
     server: LocalServer,
 ) -> None:
     """``with`` in async code: the pool cannot be awaited there, so its loop closes it next."""
-    with OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url) as client:
+    with OneRouterAudioClient(api_key=KEY, base_url=server.base_url) as client:
         await client.aspeech("hi")
         pool = _async_pool(client)
     for _ in range(100):
@@ -251,7 +244,7 @@ def test_one_client_shared_by_threads_each_running_its_own_loops() -> None:
     results: list[bytes] = []
     failures: list[BaseException] = []
     with LocalServer(first_requests_wait_for_each_other) as server:
-        client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
+        client = OneRouterAudioClient(api_key=KEY, base_url=server.base_url)
         before = open_fds()
 
         def work() -> None:

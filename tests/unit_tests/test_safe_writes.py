@@ -29,16 +29,14 @@ from langchain_onerouter_audio.errors import (
     OneRouterInputError,
     OneRouterServerError,
 )
-from tests.unit_tests._mock_api import (
+from tests.unit_tests.fake_api import (
     AUDIO,
-    MODES,
     TEXT,
-    Script,
+    FakeApi,
     Waits,
+    answer,
     broken_body,
     error_response,
-    mock_client,
-    ok_response,
 )
 
 OLD = b"old audio that must survive"
@@ -121,7 +119,6 @@ FAILURES = {
 }
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("failure", FAILURES)
 @pytest.mark.parametrize("overwrite", [False, True], ids=["new-file", "overwrite"])
 async def test_failed_download_leaves_target_as_it_was(
@@ -131,17 +128,14 @@ async def test_failed_download_leaves_target_as_it_was(
     target = out / "speech.mp3"
     if overwrite:
         target.write_bytes(OLD)
-    script = Script(list(steps))
+    api = FakeApi(list(steps))
     with pytest.raises(error):
-        await speak_to(
-            mock_client(script, Waits(), max_retries=2), mode, target, overwrite=overwrite
-        )
+        await speak_to(api.client(Waits().policy(2)), mode, target, overwrite=overwrite)
     assert names(out) == (["speech.mp3"] if overwrite else [])
     if overwrite:
         assert target.read_bytes() == OLD
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("fail_on_close", [False, True], ids=["on-write", "on-close"])
 @pytest.mark.parametrize("overwrite", [False, True], ids=["new-file", "overwrite"])
 async def test_disk_full_leaves_no_partial_file(
@@ -151,33 +145,31 @@ async def test_disk_full_leaves_no_partial_file(
     if overwrite:
         target.write_bytes(OLD)
     fill_disk(monkeypatch, room=0 if not fail_on_close else 10**9, fail_on_close=fail_on_close)
-    script = Script([ok_response])
+    api = FakeApi([answer])
     with pytest.raises(OSError, match="No space left") as caught:
-        await speak_to(mock_client(script, Waits()), mode, target, overwrite=overwrite)
+        await speak_to(api.client(Waits().policy()), mode, target, overwrite=overwrite)
     assert caught.value.errno == errno.ENOSPC
-    assert len(script.requests) == 1  # a full disk is not retried
+    assert len(api.requests) == 1  # a full disk is not retried
     assert names(out) == (["speech.mp3"] if overwrite else [])
     if overwrite:
         assert target.read_bytes() == OLD
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_disconnect_then_retry_writes_only_the_whole_file(mode: str, out: Path) -> None:
-    script = Script([broken_body(AUDIO[:500]), broken_body(AUDIO[:9]), ok_response])
-    target = await speak_to(mock_client(script, Waits()), mode, out / "speech.mp3")
+    api = FakeApi([broken_body(AUDIO[:500]), broken_body(AUDIO[:9]), answer])
+    target = await speak_to(api.client(Waits().policy()), mode, out / "speech.mp3")
     assert target.read_bytes() == AUDIO
     assert names(out) == ["speech.mp3"]
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_existing_file_is_kept_unless_overwrite(mode: str, out: Path) -> None:
     target = out / "speech.mp3"
     target.write_bytes(OLD)
-    script = Script([ok_response])
-    client = mock_client(script, Waits())
+    api = FakeApi([answer])
+    client = api.client(Waits().policy())
     with pytest.raises(OneRouterInputError, match="already exists"):
         await speak_to(client, mode, target)
-    assert (target.read_bytes(), script.requests) == (OLD, [])
+    assert (target.read_bytes(), api.requests) == (OLD, [])
     await speak_to(client, mode, target, overwrite=True)
     assert target.read_bytes() == AUDIO
     assert names(out) == ["speech.mp3"]
@@ -204,23 +196,21 @@ def _body_that_watches(out: Path, seen: dict[str, list[str]], *, create: bool) -
     return lambda request: httpx.Response(200, stream=Body())
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_download_goes_to_a_temp_file_beside_the_target(mode: str, out: Path) -> None:
     seen: dict[str, list[str]] = {}
-    script = Script([_body_that_watches(out, seen, create=False)])
-    await speak_to(mock_client(script, Waits()), mode, out / "speech.mp3")
+    api = FakeApi([_body_that_watches(out, seen, create=False)])
+    await speak_to(api.client(Waits().policy()), mode, out / "speech.mp3")
     (temp,) = seen["mid-download"]
     assert temp.startswith(".speech.mp3.")
     assert temp.endswith(".part")
     assert names(out) == ["speech.mp3"]
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_file_that_appears_mid_download_is_not_clobbered(mode: str, out: Path) -> None:
     seen: dict[str, list[str]] = {}
-    script = Script([_body_that_watches(out, seen, create=True)])
+    api = FakeApi([_body_that_watches(out, seen, create=True)])
     with pytest.raises(OneRouterInputError, match="already exists"):
-        await speak_to(mock_client(script, Waits()), mode, out / "speech.mp3")
+        await speak_to(api.client(Waits().policy()), mode, out / "speech.mp3")
     assert (out / "speech.mp3").read_bytes() == b"someone else's file"
     assert names(out) == ["speech.mp3"]
 
@@ -238,11 +228,10 @@ async def _run_tool(tool: OneRouterTextToSpeechTool, mode: str, args: dict[str, 
     return await result if inspect.isawaitable(result) else result
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_tool_writes_generated_names_inside_output_dir(mode: str, tmp_path: Path) -> None:
     output_dir = tmp_path / "spoken" / "nested"  # created on first use
-    script = Script([ok_response])
-    tool = OneRouterTextToSpeechTool(client=mock_client(script, Waits()), output_dir=output_dir)
+    api = FakeApi([answer])
+    tool = OneRouterTextToSpeechTool(client=api.client(Waits().policy()), output_dir=output_dir)
     sneaky = {"text": "hi", "path": "../../evil.mp3", "file_name": "/tmp/evil.mp3"}
     first = await _run_tool(tool, mode, sneaky)
     second = await _run_tool(tool, mode, {"text": "hi"})
@@ -266,38 +255,33 @@ TOOL_FAILURES = {
 }
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("failure", TOOL_FAILURES)
 async def test_tool_failure_leaves_output_dir_empty(mode: str, failure: str, out: Path) -> None:
     steps, error = TOOL_FAILURES[failure]
-    script = Script(list(steps))
-    tool = OneRouterTextToSpeechTool(
-        client=mock_client(script, Waits(), max_retries=1), output_dir=out
-    )
+    api = FakeApi(list(steps))
+    tool = OneRouterTextToSpeechTool(client=api.client(Waits().policy(1)), output_dir=out)
     # What the model cannot fix (server down, bad key) raises to the application.
     with pytest.raises(error):
         await _run_tool(tool, mode, {"text": "hi"})
     assert names(out) == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_tool_disk_full_leaves_output_dir_empty(
     mode: str, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fill_disk(monkeypatch, room=50, fail_on_close=False)
     tool = OneRouterTextToSpeechTool(
-        client=mock_client(Script([ok_response]), Waits()), output_dir=out
+        client=FakeApi([answer]).client(Waits().policy()), output_dir=out
     )
     with pytest.raises(OSError, match="No space left"):
         await _run_tool(tool, mode, {"text": "hi"})
     assert names(out) == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_downloaded_audio_gets_the_mode_the_umask_gives(mode: str, out: Path) -> None:
     previous = os.umask(0o027)
     try:
-        target = await speak_to(mock_client(Script([ok_response]), Waits()), mode, out / "a.mp3")
+        target = await speak_to(FakeApi([answer]).client(Waits().policy()), mode, out / "a.mp3")
     finally:
         os.umask(previous)
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
@@ -324,21 +308,19 @@ UNUSABLE_TARGETS = {
 }
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", UNUSABLE_TARGETS)
 async def test_unusable_target_is_refused_before_the_request(
     mode: str, case: str, out: Path
 ) -> None:
     make_target, message = UNUSABLE_TARGETS[case]
     target = make_target(out)
-    script = Script([ok_response])
+    api = FakeApi([answer])
     with pytest.raises(OneRouterInputError, match=message):
-        await speak_to(mock_client(script, Waits()), mode, target)
-    assert script.requests == []
+        await speak_to(api.client(Waits().policy()), mode, target)
+    assert api.requests == []
     assert files_under(out) == (["hello.mp3"] if "file" in case else [])
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("missing", [False, True], ids=["folder", "missing-subfolder"])
 async def test_unwritable_folder_is_refused_before_the_request(
     mode: str, missing: bool, out: Path, monkeypatch: pytest.MonkeyPatch
@@ -352,15 +334,14 @@ async def test_unwritable_folder_is_refused_before_the_request(
 
     monkeypatch.setattr(files_module.os, "access", access)
     target = out / "new" / "speech.mp3" if missing else out / "speech.mp3"
-    script = Script([ok_response])
+    api = FakeApi([answer])
     with pytest.raises(OneRouterInputError, match="not writable"):
-        await speak_to(mock_client(script, Waits()), mode, target)
-    assert script.requests == []
+        await speak_to(api.client(Waits().policy()), mode, target)
+    assert api.requests == []
     assert asked == [str(out)]
     assert files_under(out) == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_temp_file_that_cannot_be_created_is_an_input_error(
     mode: str, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -370,13 +351,12 @@ async def test_temp_file_that_cannot_be_created_is_an_input_error(
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
     monkeypatch.setattr(files_module.os, "open", read_only)
-    script = Script([ok_response])
+    api = FakeApi([answer])
     with pytest.raises(OneRouterInputError, match="Read-only file system"):
-        await speak_to(mock_client(script, Waits()), mode, out / "speech.mp3")
+        await speak_to(api.client(Waits().policy()), mode, out / "speech.mp3")
     assert files_under(out) == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_target_under_home_is_expanded(
     mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -385,7 +365,7 @@ async def test_target_under_home_is_expanded(
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(tmp_path)
-    written = await speak_to(mock_client(Script([ok_response]), Waits()), mode, Path("~/a.mp3"))
+    written = await speak_to(FakeApi([answer]).client(Waits().policy()), mode, Path("~/a.mp3"))
     assert written == home / "a.mp3"
     assert (home / "a.mp3").read_bytes() == AUDIO
     assert not (tmp_path / "~").exists()

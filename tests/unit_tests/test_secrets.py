@@ -23,34 +23,27 @@ from langchain_onerouter_audio import (
     OneRouterTranslationTool,
 )
 from langchain_onerouter_audio.errors import OneRouterError, OneRouterInputError
-from tests._calls import call as call_either
-from tests._calls import collect_stream
+from tests._calls import call, collect_stream
 from tests.conftest import CASSETTES, REPLAY_KEY
-from tests.unit_tests._mock_api import (
-    API_KEY,
+from tests.unit_tests.fake_api import (
     AUDIO,
     ENDPOINTS,
-    MODES,
-    LocalServer,
-    Script,
-    Seen,
+    KEY,
+    FakeApi,
     Waits,
-    call,
+    answer,
+    call_endpoint,
     error_response,
-    mock_client,
-    ok_action,
-    ok_response,
-    respond_json,
-    unused_port,
 )
+from tests.unit_tests.loopback_server import LocalServer, Seen, ok_action, respond_json, unused_port
 
 # The key as a server might echo it back, e.g. "Incorrect API key provided: sk-...".
-ECHO = f"Incorrect API key provided: {API_KEY}. You can find your key in your account."
+ECHO = f"Incorrect API key provided: {KEY}. You can find your key in your account."
 
 
 def assert_clean(text: str) -> None:
-    assert API_KEY not in text
-    assert API_KEY[8:24] not in text  # no long fragment either
+    assert KEY not in text
+    assert KEY[8:24] not in text  # no long fragment either
 
 
 def everything_about(obj: Any) -> str:
@@ -65,21 +58,21 @@ def everything_about(obj: Any) -> str:
 
 
 def test_client_and_its_parts_do_not_show_the_key() -> None:
-    client = OneRouterAudioClient(api_key=API_KEY, default_headers={"X-Trace": "1"})
+    client = OneRouterAudioClient(api_key=KEY, default_headers={"X-Trace": "1"})
     for obj in (client, client.retry_policy):
         assert_clean(everything_about(obj))
     assert_clean(repr(client.api_key) + str(client.api_key))
 
 
 def test_tools_and_toolkit_do_not_show_the_key(tmp_path: Path) -> None:
-    client = OneRouterAudioClient(api_key=API_KEY)
+    client = OneRouterAudioClient(api_key=KEY)
     toolkit = OneRouterAudioToolkit(client=client, root_dir=tmp_path, output_dir=tmp_path)
     objects: list[Any] = [
         toolkit,
         *toolkit.get_tools(),
-        OneRouterTextToSpeechTool(api_key=API_KEY, output_dir=tmp_path),
-        OneRouterTranscriptionTool(api_key=API_KEY, root_dir=tmp_path),
-        OneRouterTranslationTool(api_key=API_KEY, root_dir=tmp_path),
+        OneRouterTextToSpeechTool(api_key=KEY, output_dir=tmp_path),
+        OneRouterTranscriptionTool(api_key=KEY, root_dir=tmp_path),
+        OneRouterTranslationTool(api_key=KEY, root_dir=tmp_path),
     ]
     for obj in objects:
         assert_clean(everything_about(obj))
@@ -90,7 +83,6 @@ def test_tools_and_toolkit_do_not_show_the_key(tmp_path: Path) -> None:
 # -- logs at DEBUG, from this package, httpx and httpcore alike
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 async def test_debug_logs_do_not_show_the_key(
     endpoint: str, mode: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
@@ -103,11 +95,11 @@ async def test_debug_logs_do_not_show_the_key(
     caplog.set_level(logging.DEBUG)
     with LocalServer(handler) as server:
         client = OneRouterAudioClient(
-            api_key=API_KEY, base_url=server.base_url, retry_policy=Waits().policy(1)
+            api_key=KEY, base_url=server.base_url, retry_policy=Waits().policy(1)
         )
         async with client:
-            await call(client, endpoint, mode, tmp_path)
-    assert server.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
+            await call_endpoint(client, endpoint, mode, tmp_path)
+    assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
     loggers = {record.name.split(".")[0] for record in caplog.records}
     assert {"httpx", "httpcore", "langchain_onerouter_audio"} <= loggers
     for record in caplog.records:
@@ -125,18 +117,17 @@ def _failures() -> dict[str, Any]:
     plain_echo = httpx.Response(400, text=ECHO)
     refused = f"http://127.0.0.1:{unused_port()}/v1"
     return {
-        "401-echoing-the-key": mock_client(Script([echo]), Waits()),
-        "400-plain-text-echo": mock_client(Script([plain_echo]), Waits()),
-        "503-exhausted": mock_client(Script([error_response(503, ECHO)]), Waits(), max_retries=1),
+        "401-echoing-the-key": FakeApi([echo]).client(Waits().policy()),
+        "400-plain-text-echo": FakeApi([plain_echo]).client(Waits().policy()),
+        "503-exhausted": FakeApi([error_response(503, ECHO)]).client(Waits().policy(1)),
         "connection-refused": OneRouterAudioClient(
-            api_key=API_KEY, base_url=refused, retry_policy=Waits().policy(1)
+            api_key=KEY, base_url=refused, retry_policy=Waits().policy(1)
         ),
-        "malformed-body": mock_client(Script([httpx.Response(200, text="{oops")]), Waits()),
-        "bad-input": mock_client(Script([ok_response]), Waits()),
+        "malformed-body": FakeApi([httpx.Response(200, text="{oops")]).client(Waits().policy()),
+        "bad-input": FakeApi([answer]).client(Waits().policy()),
     }
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("failure", _failures())
 async def test_errors_do_not_show_the_key(failure: str, mode: str, tmp_path: Path) -> None:
     client = _failures()[failure]
@@ -145,7 +136,7 @@ async def test_errors_do_not_show_the_key(failure: str, mode: str, tmp_path: Pat
         (tmp_path / "clip.mp3").write_bytes(b"")
         endpoint = "translate"
     with pytest.raises(OneRouterError) as caught:
-        await call(client, endpoint, mode, tmp_path)
+        await call_endpoint(client, endpoint, mode, tmp_path)
     error = caught.value
     assert_clean(str(error))
     assert_clean(repr(error))
@@ -171,10 +162,9 @@ def _chain(exc: traceback.TracebackException | None) -> list[traceback.Traceback
 # -- tool output
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_tool_output_does_not_show_the_key(mode: str, audio_dir: Path) -> None:
-    script = Script([ok_response, ok_response, ok_response, error_response(400, ECHO)])
-    client = mock_client(script, Waits())
+    api = FakeApi([answer, answer, answer, error_response(400, ECHO)])
+    client = api.client(Waits().policy())
     toolkit = OneRouterAudioToolkit(
         client=client, root_dir=audio_dir, output_dir=audio_dir / "out", transcript_format="json"
     )
@@ -206,7 +196,7 @@ def _cassette_files() -> list[Path]:
 
 
 def _known_keys() -> list[str]:
-    keys = [API_KEY, REPLAY_KEY]
+    keys = [KEY, REPLAY_KEY]
     if os.environ.get("ONEROUTER_API_KEY"):
         keys.append(os.environ["ONEROUTER_API_KEY"])
     return keys
@@ -233,15 +223,15 @@ def test_recording_filters_the_key(vcr_config: dict[str, Any], tmp_path: Path) -
     audio = tmp_path / "clip.mp3"
     audio.write_bytes(AUDIO)
     with LocalServer(ok_action) as server:
-        client = OneRouterAudioClient(api_key=API_KEY, base_url=server.base_url)
+        client = OneRouterAudioClient(api_key=KEY, base_url=server.base_url)
         with recorder.use_cassette(str(cassette), record_mode="all"), client:
             client.speech("hello")
             client.transcribe(audio)
-    assert server.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
+    assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
     text = cassette.read_text()
     assert "/v1/audio/speech" in text
     assert "/v1/audio/transcriptions" in text
-    assert API_KEY not in text
+    assert KEY not in text
     assert "Bearer" not in text
     assert not _AUTH_HEADER.search(text)
 
@@ -250,29 +240,28 @@ def test_recording_filters_the_key(vcr_config: dict[str, Any], tmp_path: Path) -
 
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n", " \t\n"])
-@pytest.mark.parametrize("mode", MODES)
 async def test_a_key_with_a_trailing_newline_is_trimmed(
     ending: str, mode: str, tmp_path: Path
 ) -> None:
     """``api_key=$(cat keyfile)`` keeps the newline: it is sent trimmed, never refused."""
     with LocalServer(ok_action) as server:
         client = OneRouterAudioClient(
-            api_key=API_KEY + ending, base_url=server.base_url, retry_policy=Waits().policy(0)
+            api_key=KEY + ending, base_url=server.base_url, retry_policy=Waits().policy(0)
         )
         async with client:
-            await call(client, "speech", mode, tmp_path)
-    assert client.api_key.get_secret_value() == API_KEY
-    assert [seen.headers["authorization"] for seen in server.requests] == [f"Bearer {API_KEY}"]
+            await call_endpoint(client, "speech", mode, tmp_path)
+    assert client.api_key.get_secret_value() == KEY
+    assert [seen.headers["authorization"] for seen in server.requests] == [f"Bearer {KEY}"]
 
 
 @pytest.mark.parametrize(
     "key",
     [
-        API_KEY[:20] + "\n" + API_KEY[20:],
-        API_KEY[:20] + " " + API_KEY[20:],
-        API_KEY[:20] + "\x00" + API_KEY[20:],
-        API_KEY[:20] + "\x7f" + API_KEY[20:],
-        API_KEY[:20] + "\u00e9" + API_KEY[20:],
+        KEY[:20] + "\n" + KEY[20:],
+        KEY[:20] + " " + KEY[20:],
+        KEY[:20] + "\x00" + KEY[20:],
+        KEY[:20] + "\x7f" + KEY[20:],
+        KEY[:20] + "\u00e9" + KEY[20:],
     ],
     ids=["newline", "space", "nul", "del", "non-ascii"],
 )
@@ -283,12 +272,11 @@ def test_a_key_that_cannot_be_a_header_is_refused_without_echoing_it(key: str) -
     assert caught.value.__cause__ is None
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_a_transport_error_that_names_the_key_is_redacted(mode: str, tmp_path: Path) -> None:
-    error = httpx.ConnectError(f"proxy refused Bearer {API_KEY}")
-    client = mock_client(Script([error]), Waits(), max_retries=1)
+    error = httpx.ConnectError(f"proxy refused Bearer {KEY}")
+    client = FakeApi([error]).client(Waits().policy(1))
     with pytest.raises(OneRouterError) as caught:
-        await call(client, "speech", mode, tmp_path)
+        await call_endpoint(client, "speech", mode, tmp_path)
     assert "[redacted]" in str(caught.value)
     assert_clean(str(caught.value))
 
@@ -296,20 +284,19 @@ async def test_a_transport_error_that_names_the_key_is_redacted(mode: str, tmp_p
 @pytest.mark.parametrize(
     "error",
     [
-        httpx.LocalProtocolError(f"Illegal header value b'Bearer {API_KEY}\\n'"),
+        httpx.LocalProtocolError(f"Illegal header value b'Bearer {KEY}\\n'"),
         httpx.UnsupportedProtocol("Request URL has an unsupported protocol 'ftp://'."),
     ],
     ids=["local-protocol", "unsupported-protocol"],
 )
-@pytest.mark.parametrize("mode", MODES)
 async def test_configuration_errors_are_not_retried(
     error: Exception, mode: str, tmp_path: Path
 ) -> None:
-    script = Script([error])
+    api = FakeApi([error])
     waits = Waits()
     with pytest.raises(OneRouterInputError) as caught:
-        await call(mock_client(script, waits), "speech", mode, tmp_path)
-    assert len(script.requests) == 1
+        await call_endpoint(api.client(waits.policy()), "speech", mode, tmp_path)
+    assert len(api.requests) == 1
     assert waits.seconds == []
     assert_clean(str(caught.value))
     assert type(error).__name__ in str(caught.value)
@@ -323,21 +310,20 @@ def _seen_and_closed(server: LocalServer, timeout: float = 2.0) -> int:
     return server.wait_closed(timeout)
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_a_malformed_default_header_is_a_configuration_error(
     mode: str, tmp_path: Path
 ) -> None:
     """A real socket: h11 refuses the header; the request is never sent, nor retried."""
     with LocalServer(ok_action) as server:
         client = OneRouterAudioClient(
-            api_key=API_KEY,
+            api_key=KEY,
             base_url=server.base_url,
             default_headers={"X-Trace": "a\nb"},
             retry_policy=Waits().policy(2),
         )
         async with client:
             with pytest.raises(OneRouterInputError, match="LocalProtocolError") as caught:
-                await call(client, "speech", mode, tmp_path)
+                await call_endpoint(client, "speech", mode, tmp_path)
         assert await asyncio.to_thread(_seen_and_closed, server) == 0
     assert server.opened == 1
     assert server.requests == []
@@ -345,20 +331,12 @@ async def test_a_malformed_default_header_is_a_configuration_error(
 
 
 @pytest.mark.parametrize("key", ["Zq7", "Zq7x9W1"])
-@pytest.mark.parametrize("mode", MODES)
 async def test_a_short_key_is_masked_too(key: str, mode: str, tmp_path: Path) -> None:
     """However short a key is, a server that echoes it back does not get it shown."""
-    transport = httpx.MockTransport(
-        Script([error_response(401, f"Incorrect API key provided: {key}.")])
-    )
-    client = OneRouterAudioClient(
-        api_key=key,
-        base_url="http://audio.test/v1",
-        http_client=httpx.Client(transport=transport),
-        http_async_client=httpx.AsyncClient(transport=transport),
-    )
+    api = FakeApi([error_response(401, f"Incorrect API key provided: {key}.")])
+    client = api.client(api_key=key)
     with pytest.raises(OneRouterError) as caught:
-        await call(client, "speech", mode, tmp_path)
+        await call_endpoint(client, "speech", mode, tmp_path)
     assert "Incorrect API key provided: [redacted]." in str(caught.value)
     assert key not in str(caught.value)
 
@@ -373,17 +351,16 @@ def _stream_call(client: OneRouterAudioClient, what: str, mode: str, workdir: Pa
         (workdir / "clip.mp3").write_bytes(AUDIO)
         return collect_stream(client, what, mode, workdir / "clip.mp3")
     args = (workdir / "speech.mp3", "hi") if what == "speech_to_file" else ("hi",)
-    return call_either(client, what, mode, *args, stream_format="sse")
+    return call(client, what, mode, *args, stream_format="sse")
 
 
 @pytest.mark.parametrize("what", ["speech", "speech_to_file", "transcribe_stream"])
-@pytest.mark.parametrize("mode", MODES)
 def test_an_error_event_mid_stream_is_redacted(what: str, mode: str, tmp_path: Path) -> None:
     """A server that reports an error mid-stream may echo the key in it."""
-    answer = httpx.Response(
+    event = httpx.Response(
         200, content=_error_event(ECHO), headers={"content-type": "text/event-stream"}
     )
-    client = mock_client(Script([answer]), Waits())
+    client = FakeApi([event]).client(Waits().policy())
     with pytest.raises(OneRouterError, match="mid-stream") as caught:
         _stream_call(client, what, mode, tmp_path)
     assert "Incorrect API key provided: [redacted]." in str(caught.value)

@@ -17,7 +17,7 @@ from langchain_onerouter_audio import (
     OneRouterTranslationTool,
 )
 from langchain_onerouter_audio.errors import OneRouterError
-from tests.unit_tests._fake_api import Api, answer
+from tests.unit_tests.fake_api import FakeApi
 
 KEY = "sk-settings-secret-123"
 FACES = [
@@ -101,7 +101,7 @@ def test_the_toolkits_tools_are_built_once_and_share_one_client(tmp_path: Path) 
 
 def test_selected_tools_keep_the_order_given() -> None:
     toolkit = OneRouterAudioToolkit(
-        client=Api(answer).client(), selected_tools=["translate_audio", "text_to_speech"]
+        client=FakeApi().client(), selected_tools=["translate_audio", "text_to_speech"]
     )
     assert [tool.name for tool in toolkit.get_tools()] == ["translate_audio", "text_to_speech"]
     assert OneRouterAudioToolkit(client=toolkit.client, selected_tools=[]).get_tools() == []
@@ -109,7 +109,7 @@ def test_selected_tools_keep_the_order_given() -> None:
 
 def test_an_unknown_tool_name_is_refused_when_the_toolkit_is_built() -> None:
     with pytest.raises(ValidationError, match="'speak'") as caught:
-        OneRouterAudioToolkit(client=Api(answer).client(), selected_tools=["speak"])
+        OneRouterAudioToolkit(client=FakeApi().client(), selected_tools=["speak"])
     assert "text_to_speech, transcribe_audio, translate_audio" in str(caught.value)
 
 
@@ -135,7 +135,7 @@ def test_the_parser_passes_its_settings_to_the_client() -> None:
 
 
 def test_the_loader_and_parser_refuse_a_client_with_settings_without_the_key() -> None:
-    client = Api(answer).client()
+    client = FakeApi().client()
     with pytest.raises(OneRouterError, match="either client= or client settings") as caught:
         OneRouterTranscriptLoader("a.mp3", client=client, api_key=KEY)
     assert KEY not in str(caught.value)
@@ -144,7 +144,7 @@ def test_the_loader_and_parser_refuse_a_client_with_settings_without_the_key() -
 
 
 def test_an_upload_limit_may_come_with_a_client_for_splitting() -> None:
-    client = Api(answer).client()
+    client = FakeApi().client()
     parser = OneRouterAudioParser(client=client, max_upload_bytes=1_000)
     assert parser.transcriber.client is client
     assert parser.transcriber.max_upload_bytes == 1_000

@@ -22,7 +22,7 @@ from langchain_onerouter_audio._splitting import (
     quietest_sample,
     split_audio,
 )
-from tests.unit_tests._transcript_api import SEGMENTS, FakeTranscriptAPI
+from tests.unit_tests.fake_api import SEGMENTS, FakeApi, transcript_of_upload
 
 TONE, GAP = 1.3, 0.4  # seconds of tone, then of silence, repeated
 REPEATS = 20
@@ -124,7 +124,7 @@ def test_without_pyav_an_oversized_file_names_the_extra(
     audio_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "av", None)  # import av now fails
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     files = [audio_dir / "lecture.mp3", audio_dir / "hello.mp3"]
     loader = OneRouterTranscriptLoader(
         files, client=api.client(), max_upload_bytes=LIMIT, on_error="skip"
@@ -141,14 +141,13 @@ def test_without_pyav_an_oversized_file_names_the_extra(
         OneRouterTranscriptLoader(files[0], client=api.client(), max_upload_bytes=LIMIT).load()
 
 
-@pytest.mark.parametrize("how", ["sync", "async"])
-def test_loader_stitches_chunks_with_shifted_timestamps(long_wav: Path, how: str) -> None:
-    api = FakeTranscriptAPI()
+def test_loader_stitches_chunks_with_shifted_timestamps(long_wav: Path, mode: str) -> None:
+    api = FakeApi([transcript_of_upload])
     loader = OneRouterTranscriptLoader(
         long_wav, client=api.client(), mode="segments", max_upload_bytes=LIMIT
     )
 
-    docs = loader.load() if how == "sync" else asyncio.run(loader.aload())
+    docs = loader.load() if mode == "sync" else asyncio.run(loader.aload())
 
     chunks = list(split_audio(long_wav, name=long_wav.name, max_bytes=LIMIT))
     assert [u.filename for u in api.uploads] == [c.name for c in chunks]
@@ -168,7 +167,7 @@ def test_loader_stitches_chunks_with_shifted_timestamps(long_wav: Path, how: str
 
 
 def test_single_mode_joins_the_chunk_texts(long_wav: Path) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     [doc] = OneRouterTranscriptLoader(long_wav, client=api.client(), max_upload_bytes=LIMIT).load()
     assert doc.page_content.startswith("first words of talk.part000 last words of talk.part000 ")
     assert doc.page_content.count("first words") == len(api.uploads) >= 3
@@ -179,7 +178,7 @@ def test_in_memory_audio_over_the_limit_is_split_too(long_wav: Path) -> None:
 
     from langchain_onerouter_audio import OneRouterAudioParser
 
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     parser = OneRouterAudioParser(client=api.client(), max_upload_bytes=LIMIT)
     parser.parse(Blob.from_data(long_wav.read_bytes(), mime_type="audio/wav"))
     assert len(api.uploads) >= 3
@@ -188,7 +187,9 @@ def test_in_memory_audio_over_the_limit_is_split_too(long_wav: Path) -> None:
 
 def test_the_split_limit_never_exceeds_the_clients(audio_dir: Path) -> None:
     capped = OneRouterTranscriptLoader(
-        audio_dir, client=FakeTranscriptAPI().client(max_upload_bytes=LIMIT), max_upload_bytes=10**9
+        audio_dir,
+        client=FakeApi([transcript_of_upload]).client(max_upload_bytes=LIMIT),
+        max_upload_bytes=10**9,
     )
     assert capped.transcriber.max_upload_bytes == LIMIT
 

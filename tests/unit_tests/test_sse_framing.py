@@ -14,8 +14,8 @@ import pytest
 from langchain_onerouter_audio._sse import SseEvents, SseLines
 from langchain_onerouter_audio.errors import OneRouterResponseError
 from langchain_onerouter_audio.models import TranscriptTextDelta, TranscriptTextDone
-from tests._calls import MODES, call, collect_stream
-from tests.unit_tests._mock_api import AUDIO, Script, Waits, mock_client
+from tests._calls import call, collect_stream
+from tests.unit_tests.fake_api import AUDIO, FakeApi, Waits
 
 NEWLINES = {"lf": b"\n", "crlf": b"\r\n", "cr": b"\r"}
 
@@ -62,7 +62,6 @@ def every_cut(test: Callable[..., None]) -> Callable[..., None]:
     for mark in (
         pytest.mark.parametrize("size", [1, 5, 4096]),
         pytest.mark.parametrize("newline", NEWLINES.values(), ids=NEWLINES.keys()),
-        pytest.mark.parametrize("mode", MODES),
     ):
         test = mark(test)
     return test
@@ -73,7 +72,7 @@ def test_speech_events_are_read_with_any_line_end(
     tmp_path: Path, mode: str, newline: bytes, size: int
 ) -> None:
     body = sse(SPEECH_EVENTS, newline)
-    client = mock_client(Script([lambda _: answer(body, size)]), Waits())
+    client = FakeApi([lambda _: answer(body, size)]).client(Waits().policy())
     audio = call(client, "speech", mode, "Hi.", stream_format="sse")
     target = call(client, "speech_to_file", mode, tmp_path / "a.mp3", "Hi.", stream_format="sse")
     assert audio == AUDIO
@@ -87,7 +86,7 @@ def test_transcript_events_are_read_with_any_line_end(
     clip = tmp_path / "clip.mp3"
     clip.write_bytes(AUDIO)
     body = sse(TRANSCRIPT_EVENTS, newline)
-    client = mock_client(Script([lambda _: answer(body, size)]), Waits())
+    client = FakeApi([lambda _: answer(body, size)]).client(Waits().policy())
     events = collect_stream(client, "transcribe_stream", mode, clip)
     assert [type(e) for e in events] == [
         TranscriptTextDelta,

@@ -32,9 +32,9 @@ from langchain_onerouter_audio import (
 )
 from langchain_onerouter_audio._audio_join import join_audio
 from langchain_onerouter_audio.models import AudioFormat
+from tests.unit_tests.fake_api import BASE_URL, KEY, FakeApi, Waits, error_response
 
 from ..integration_tests._audio_checks import audio_seconds
-from ._mock_api import API_KEY, BASE_URL, Script, Waits, error_response, mock_client
 
 ANSWER = (
     "The sky looks blue because of Rayleigh scattering. Short wavelengths scatter the most. "
@@ -60,13 +60,13 @@ def spoken(request: httpx.Request) -> str:
 
 
 @pytest.fixture
-def script() -> Script:
-    return Script([echo_audio])
+def api() -> FakeApi:
+    return FakeApi([echo_audio])
 
 
 @pytest.fixture
-def synth(script: Script) -> OneRouterSpeechSynthesizer:
-    return OneRouterSpeechSynthesizer(client=mock_client(script, Waits()))
+def synth(api: FakeApi) -> OneRouterSpeechSynthesizer:
+    return OneRouterSpeechSynthesizer(client=api.client(Waits().policy()))
 
 
 def words(text: str) -> Iterator[str]:
@@ -79,7 +79,7 @@ def words(text: str) -> Iterator[str]:
 
 
 def test_stream_yields_one_playable_chunk_per_sentence(
-    synth: OneRouterSpeechSynthesizer, script: Script
+    synth: OneRouterSpeechSynthesizer, api: FakeApi
 ) -> None:
     chunks = list(synth.transform(words(ANSWER)))
     assert [c.text for c in chunks] == SENTENCES
@@ -87,7 +87,7 @@ def test_stream_yields_one_playable_chunk_per_sentence(
     assert [c.audio for c in chunks] == [b"ID3" + s.encode() for s in SENTENCES]
     assert {c.format for c in chunks} == {"mp3"}
     assert chunks[0].mime_type == "audio/mpeg"
-    assert [spoken(r) for r in script.requests] == SENTENCES
+    assert [spoken(r) for r in api.requests] == SENTENCES
     assert "bytes=" in repr(chunks[0])
     assert "ID3" not in repr(chunks[0])  # audio stays out of logs
 
@@ -130,7 +130,7 @@ def test_sync_prefetch_synthesises_ahead_in_threads_and_keeps_order() -> None:
             peak[0] -= 1
         return echo_audio(request)
 
-    synth = OneRouterSpeechSynthesizer(client=mock_client(Script([slow]), Waits()), prefetch=2)
+    synth = OneRouterSpeechSynthesizer(client=FakeApi([slow]).client(Waits().policy()), prefetch=2)
     result: list[AudioChunk] = []
     consumer = threading.Thread(target=lambda: result.extend(synth.transform(words(ANSWER))))
     consumer.start()
@@ -144,9 +144,9 @@ def test_sync_prefetch_synthesises_ahead_in_threads_and_keeps_order() -> None:
     assert peak[1] == 2
 
 
-def test_request_carries_the_voice_settings(script: Script) -> None:
+def test_request_carries_the_voice_settings(api: FakeApi) -> None:
     synth = OneRouterSpeechSynthesizer(
-        client=mock_client(script, Waits()),
+        client=api.client(Waits().policy()),
         model="tts-1",
         voice="nova",
         audio_format="pcm",
@@ -154,7 +154,7 @@ def test_request_carries_the_voice_settings(script: Script) -> None:
         speed=1.25,
     )
     (chunk,) = synth.stream("Hello there, this is one sentence.")
-    assert json.loads(script.requests[0].content) == {
+    assert json.loads(api.requests[0].content) == {
         "model": "tts-1",
         "input": "Hello there, this is one sentence.",
         "voice": "nova",
@@ -167,11 +167,11 @@ def test_request_carries_the_voice_settings(script: Script) -> None:
 
 
 def test_invoke_speaks_the_whole_text_in_one_call(
-    synth: OneRouterSpeechSynthesizer, script: Script
+    synth: OneRouterSpeechSynthesizer, api: FakeApi
 ) -> None:
     chunk = synth.invoke(ANSWER)
     assert chunk == AudioChunk(index=0, text=ANSWER, audio=b"ID3" + ANSWER.encode(), format="mp3")
-    assert len(script.requests) == 1
+    assert len(api.requests) == 1
 
 
 def watched_client(
@@ -264,23 +264,23 @@ def test_wav_pieces_with_different_formats_are_refused() -> None:
 
 @pytest.mark.parametrize("audio_format", ["opus", "flac"])
 async def test_invoke_over_the_limit_in_a_format_that_cannot_be_joined_sends_nothing(
-    audio_format: AudioFormat, script: Script
+    audio_format: AudioFormat, api: FakeApi
 ) -> None:
     synth = OneRouterSpeechSynthesizer(
-        client=mock_client(script, Waits()), max_chars=100, audio_format=audio_format
+        client=api.client(Waits().policy()), max_chars=100, audio_format=audio_format
     )
     with pytest.raises(OneRouterInputError, match=f"{audio_format} files cannot be joined"):
         synth.invoke(ANSWER)
     with pytest.raises(OneRouterInputError, match=f"{audio_format} files cannot be joined"):
         await synth.ainvoke(ANSWER)
-    assert script.requests == []  # refused before paying for the pieces
+    assert api.requests == []  # refused before paying for the pieces
 
 
-def test_empty_text_is_refused_by_invoke(synth: OneRouterSpeechSynthesizer, script: Script) -> None:
+def test_empty_text_is_refused_by_invoke(synth: OneRouterSpeechSynthesizer, api: FakeApi) -> None:
     with pytest.raises(OneRouterInputError, match="empty"):
         synth.invoke("   ")
     assert list(synth.stream("   ")) == []
-    assert script.requests == []
+    assert api.requests == []
 
 
 def test_non_text_input_says_what_to_add(synth: OneRouterSpeechSynthesizer) -> None:
@@ -289,7 +289,7 @@ def test_non_text_input_says_what_to_add(synth: OneRouterSpeechSynthesizer) -> N
 
 
 def test_api_error_propagates_from_the_stream() -> None:
-    client = mock_client(Script([echo_audio, error_response(400, "voice not found")]), Waits())
+    client = FakeApi([echo_audio, error_response(400, "voice not found")]).client(Waits().policy())
     chunks = OneRouterSpeechSynthesizer(client=client).transform(words(ANSWER))
     assert next(chunks).text == SENTENCES[0]
     with pytest.raises(OneRouterBadRequestError, match="voice not found"):
@@ -349,17 +349,17 @@ def test_chain_invoke_speaks_the_answer_as_one_file(synth: OneRouterSpeechSynthe
 
 
 def test_tts_tool_at_the_end_of_a_chain_takes_the_plain_answer(
-    script: Script, tmp_path: Path
+    api: FakeApi, tmp_path: Path
 ) -> None:
-    tool = OneRouterTextToSpeechTool(client=mock_client(script, Waits()), output_dir=tmp_path)
+    tool = OneRouterTextToSpeechTool(client=api.client(Waits().policy()), output_dir=tmp_path)
     path = Path(chain_of(tool).invoke({"question": "Why?"}))
     assert path.parent == tmp_path
     assert path.read_bytes() == b"ID3" + ANSWER.encode()
-    assert json.loads(script.requests[0].content)["input"] == ANSWER
+    assert json.loads(api.requests[0].content)["input"] == ANSWER
 
 
-async def test_tts_tool_at_the_end_of_an_async_chain(script: Script, tmp_path: Path) -> None:
-    tool = OneRouterTextToSpeechTool(client=mock_client(script, Waits()), output_dir=tmp_path)
+async def test_tts_tool_at_the_end_of_an_async_chain(api: FakeApi, tmp_path: Path) -> None:
+    tool = OneRouterTextToSpeechTool(client=api.client(Waits().policy()), output_dir=tmp_path)
     path = Path(await chain_of(tool).ainvoke({"question": "Why?"}))
     assert await asyncio.to_thread(path.read_bytes) == b"ID3" + ANSWER.encode()
 
@@ -401,7 +401,7 @@ class Gate:
 
 def gated(gate: Gate, prefetch: int = 2) -> OneRouterSpeechSynthesizer:
     client = OneRouterAudioClient(
-        api_key=API_KEY,
+        api_key=KEY,
         base_url=BASE_URL,
         http_async_client=httpx.AsyncClient(transport=httpx.MockTransport(gate)),
         retry_policy=Waits().policy(),
@@ -493,7 +493,7 @@ async def test_async_stopping_early_cancels_pending_synthesis() -> None:
 
 
 async def test_async_api_error_propagates_in_order() -> None:
-    client = mock_client(Script([echo_audio, error_response(400, "voice not found")]), Waits())
+    client = FakeApi([echo_audio, error_response(400, "voice not found")]).client(Waits().policy())
     synth = OneRouterSpeechSynthesizer(client=client)
     seen: list[str] = []
     with pytest.raises(OneRouterBadRequestError, match="voice not found"):
@@ -506,7 +506,7 @@ async def test_async_input_error_propagates_after_the_spoken_part() -> None:
         yield SENTENCES[0] + " " + SENTENCES[1]
         raise RuntimeError("the model stream broke")
 
-    synth = OneRouterSpeechSynthesizer(client=mock_client(Script([echo_audio]), Waits()))
+    synth = OneRouterSpeechSynthesizer(client=FakeApi([echo_audio]).client(Waits().policy()))
     seen: list[str] = []
     with pytest.raises(RuntimeError, match="stream broke"):
         await collect(synth.atransform(broken()), seen)

@@ -15,11 +15,11 @@ from langchain_onerouter_audio import (
     OneRouterTranslationTool,
 )
 from langchain_onerouter_audio.errors import OneRouterError
-from tests.unit_tests._fake_api import Api, answer
+from tests.unit_tests.fake_api import FakeApi
 
 
 def test_three_tools_share_one_client(tmp_path: Path) -> None:
-    client = Api(answer).client()
+    client = FakeApi().client()
     toolkit = OneRouterAudioToolkit(client=client, root_dir=tmp_path, output_dir=tmp_path / "out")
     tools = toolkit.get_tools()
     assert isinstance(toolkit, BaseToolkit)
@@ -42,7 +42,7 @@ def test_a_default_client_is_shared_too(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_settings_reach_the_tools(tmp_path: Path) -> None:
     toolkit = OneRouterAudioToolkit(
-        client=Api(answer).client(),
+        client=FakeApi().client(),
         root_dir=tmp_path / "in",
         output_dir=tmp_path / "out",
         tts_model="tts-1",
@@ -69,7 +69,7 @@ def test_settings_reach_the_tools(tmp_path: Path) -> None:
 
 
 def test_every_call_of_get_tools_uses_the_same_client() -> None:
-    toolkit = OneRouterAudioToolkit(client=Api(answer).client())
+    toolkit = OneRouterAudioToolkit(client=FakeApi().client())
     first, second = toolkit.get_tools(), toolkit.get_tools()
     assert first[0].client is second[2].client  # type: ignore[attr-defined]
 
@@ -106,7 +106,7 @@ def test_relative_folders_stay_where_they_were_given(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     toolkit = OneRouterAudioToolkit(
-        client=Api(answer).client(), root_dir=Path("in"), output_dir=Path("out")
+        client=FakeApi().client(), root_dir=Path("in"), output_dir=Path("out")
     )
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")

@@ -12,7 +12,7 @@ from langchain_onerouter_audio import (
     OneRouterTranscriptionTool,
     OneRouterTranslationTool,
 )
-from tests.unit_tests._fake_api import Api, answer
+from tests.unit_tests.fake_api import FakeApi
 
 SpeechToText = type[OneRouterTranscriptionTool] | type[OneRouterTranslationTool]
 TOOLS = [OneRouterTranscriptionTool, OneRouterTranslationTool]
@@ -23,13 +23,13 @@ TOOLS = [OneRouterTranscriptionTool, OneRouterTranslationTool]
     "model", ["gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-transcribe-diarize"]
 )
 def test_gpt_4o_models_default_to_json(cls: SpeechToText, model: str, tmp_path: Path) -> None:
-    tool = cls(client=Api(answer).client(), root_dir=tmp_path, model=model)
+    tool = cls(client=FakeApi().client(), root_dir=tmp_path, model=model)
     assert tool.transcript_format == "json"
 
 
 @pytest.mark.parametrize("cls", TOOLS)
 def test_whisper_keeps_verbose_json(cls: SpeechToText, tmp_path: Path) -> None:
-    tool = cls(client=Api(answer).client(), root_dir=tmp_path, model="whisper-1")
+    tool = cls(client=FakeApi().client(), root_dir=tmp_path, model="whisper-1")
     assert tool.transcript_format == "verbose_json"
 
 
@@ -47,7 +47,7 @@ def test_an_explicit_format_the_model_cannot_give_is_refused(
 ) -> None:
     with pytest.raises(ValidationError, match=f"{model} gives only json, text"):
         cls(
-            client=Api(answer).client(),
+            client=FakeApi().client(),
             root_dir=tmp_path,
             model=model,
             transcript_format=transcript_format,
@@ -59,7 +59,7 @@ def test_an_explicit_format_the_model_can_give_is_kept(
     transcript_format: str, tmp_path: Path
 ) -> None:
     tool = OneRouterTranscriptionTool(
-        client=Api(answer).client(),
+        client=FakeApi().client(),
         root_dir=tmp_path,
         model="gpt-4o-mini-transcribe",
         transcript_format=transcript_format,
@@ -69,7 +69,7 @@ def test_an_explicit_format_the_model_can_give_is_kept(
 
 def test_the_diarize_model_may_ask_for_diarized_json(tmp_path: Path) -> None:
     tool = OneRouterTranscriptionTool(
-        client=Api(answer).client(),
+        client=FakeApi().client(),
         root_dir=tmp_path,
         model="gpt-4o-transcribe-diarize",
         transcript_format="diarized_json",
@@ -79,14 +79,14 @@ def test_the_diarize_model_may_ask_for_diarized_json(tmp_path: Path) -> None:
 
 def test_the_toolkit_defaults_to_json_for_gpt_4o(tmp_path: Path) -> None:
     toolkit = OneRouterAudioToolkit(
-        client=Api(answer).client(), root_dir=tmp_path, transcription_model="gpt-4o-transcribe"
+        client=FakeApi().client(), root_dir=tmp_path, transcription_model="gpt-4o-transcribe"
     )
     _, transcribe, translate = toolkit.get_tools()
     assert [transcribe.transcript_format, translate.transcript_format] == ["json", "json"]  # type: ignore[attr-defined]
 
 
 def test_the_toolkit_keeps_verbose_json_for_whisper(tmp_path: Path) -> None:
-    toolkit = OneRouterAudioToolkit(client=Api(answer).client(), root_dir=tmp_path)
+    toolkit = OneRouterAudioToolkit(client=FakeApi().client(), root_dir=tmp_path)
     _, transcribe, _ = toolkit.get_tools()
     assert transcribe.transcript_format == "verbose_json"  # type: ignore[attr-defined]
 
@@ -94,7 +94,7 @@ def test_the_toolkit_keeps_verbose_json_for_whisper(tmp_path: Path) -> None:
 def test_the_toolkit_refuses_an_incompatible_pair_when_built(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="gpt-4o-transcribe gives only json, text"):
         OneRouterAudioToolkit(
-            client=Api(answer).client(),
+            client=FakeApi().client(),
             transcription_model="gpt-4o-transcribe",
             transcript_format="verbose_json",
         )

@@ -24,8 +24,8 @@ from langchain_onerouter_audio.errors import (
     OneRouterRateLimitError,
 )
 from langchain_onerouter_audio.models import TranscriptionVerbose
-from tests._calls import MODES, call
-from tests.unit_tests._fake_api import AUDIO, VERBOSE, Api, answer, form
+from tests._calls import call
+from tests.unit_tests.fake_api import AUDIO, VERBOSE, FakeApi, form
 
 SpeechToText = type[OneRouterTranscriptionTool] | type[OneRouterTranslationTool]
 
@@ -42,25 +42,24 @@ def invoke(tool: BaseTool, mode: str, **args: Any) -> ToolMessage:
 
 
 @pytest.fixture
-def api() -> Api:
-    return Api(answer)
+def api() -> FakeApi:
+    return FakeApi()
 
 
 @pytest.fixture
-def speaker(api: Api, tmp_path: Path) -> OneRouterTextToSpeechTool:
+def speaker(api: FakeApi, tmp_path: Path) -> OneRouterTextToSpeechTool:
     return OneRouterTextToSpeechTool(client=api.client(), output_dir=tmp_path / "speech")
 
 
-def _stt(api: Api, cls: SpeechToText, root: Path, **settings: Any) -> BaseTool:
+def _stt(api: FakeApi, cls: SpeechToText, root: Path, **settings: Any) -> BaseTool:
     return cls(client=api.client(), root_dir=root, **settings)
 
 
 # -- text to speech
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_file_path_and_artifact(
-    api: Api, speaker: OneRouterTextToSpeechTool, mode: str
+    api: FakeApi, speaker: OneRouterTextToSpeechTool, mode: str
 ) -> None:
     message = invoke(speaker, mode, text="Hello.", voice="nova", instructions="calm", speed=1.2)
     path = Path(str(message.content))
@@ -85,7 +84,7 @@ def test_speech_file_path_and_artifact(
     }
 
 
-def test_speech_settings_from_the_constructor(api: Api, tmp_path: Path) -> None:
+def test_speech_settings_from_the_constructor(api: FakeApi, tmp_path: Path) -> None:
     tool = OneRouterTextToSpeechTool(
         client=api.client(), model="tts-1", voice="onyx", audio_format="wav", output_dir=tmp_path
     )
@@ -110,7 +109,6 @@ def test_every_call_writes_a_new_file(speaker: OneRouterTextToSpeechTool) -> Non
     )
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("args", "problem"),
     [
@@ -121,7 +119,7 @@ def test_every_call_writes_a_new_file(speaker: OneRouterTextToSpeechTool) -> Non
     ],
 )
 def test_invalid_speech_arguments_go_back_to_the_model(
-    api: Api, speaker: OneRouterTextToSpeechTool, mode: str, args: dict[str, Any], problem: str
+    api: FakeApi, speaker: OneRouterTextToSpeechTool, mode: str, args: dict[str, Any], problem: str
 ) -> None:
     message = invoke(speaker, mode, **args)
     assert message.status == "error"
@@ -130,10 +128,11 @@ def test_invalid_speech_arguments_go_back_to_the_model(
     assert api.requests == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("status", [400, 413, 422])
 def test_refused_speech_goes_back_to_the_model(tmp_path: Path, mode: str, status: int) -> None:
-    api = Api(lambda _: httpx.Response(status, json={"error": {"message": "voice 'x' unknown"}}))
+    api = FakeApi(
+        [lambda _: httpx.Response(status, json={"error": {"message": "voice 'x' unknown"}})]
+    )
     tool = OneRouterTextToSpeechTool(client=api.client(), output_dir=tmp_path)
     message = invoke(tool, mode, text="Hi.", voice="x")
     assert message.status == "error"
@@ -145,8 +144,7 @@ def test_refused_speech_goes_back_to_the_model(tmp_path: Path, mode: str, status
 # -- speech to text
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_transcription_text_and_typed_artifact(api: Api, audio_dir: Path, mode: str) -> None:
+def test_transcription_text_and_typed_artifact(api: FakeApi, audio_dir: Path, mode: str) -> None:
     tool = _stt(api, OneRouterTranscriptionTool, audio_dir)
     message = invoke(tool, mode, file_path="hello.mp3", language="en", prompt="Wolfgang")
     assert message.status == "success"
@@ -161,8 +159,7 @@ def test_transcription_text_and_typed_artifact(api: Api, audio_dir: Path, mode: 
     ]
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_translation_text_and_typed_artifact(api: Api, audio_dir: Path, mode: str) -> None:
+def test_translation_text_and_typed_artifact(api: FakeApi, audio_dir: Path, mode: str) -> None:
     tool = _stt(api, OneRouterTranslationTool, audio_dir, model="whisper-large")
     message = invoke(tool, mode, file_path="sub/../german.mp3")
     assert message.content == "hello there"
@@ -174,21 +171,20 @@ def test_translation_text_and_typed_artifact(api: Api, audio_dir: Path, mode: st
 @pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
 @pytest.mark.parametrize("transcript_format", ["text", "srt", "vtt"])
 def test_text_formats_are_content_and_artifact(
-    api: Api, audio_dir: Path, cls: SpeechToText, transcript_format: str
+    api: FakeApi, audio_dir: Path, cls: SpeechToText, transcript_format: str
 ) -> None:
     tool = _stt(api, cls, audio_dir, transcript_format=transcript_format)
     message = invoke(tool, "sync", file_path="hello.wav")
     assert message.content == message.artifact == f"{transcript_format}: hello there\n"
 
 
-def test_json_format_artifact(api: Api, audio_dir: Path) -> None:
+def test_json_format_artifact(api: FakeApi, audio_dir: Path) -> None:
     tool = _stt(api, OneRouterTranscriptionTool, audio_dir, transcript_format="json")
     message = invoke(tool, "sync", file_path="hello.flac")
     assert message.content == "hello there"
     assert message.artifact.usage.seconds == 2
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
 @pytest.mark.parametrize(
     ("file_path", "problem"),
@@ -203,7 +199,7 @@ def test_json_format_artifact(api: Api, audio_dir: Path) -> None:
     ],
 )
 def test_fixable_file_problems_go_back_to_the_model(
-    api: Api, audio_dir: Path, mode: str, cls: SpeechToText, file_path: str, problem: str
+    api: FakeApi, audio_dir: Path, mode: str, cls: SpeechToText, file_path: str, problem: str
 ) -> None:
     (audio_dir.parent / "outside.mp3").write_bytes((audio_dir / "hello.mp3").read_bytes())
     message = invoke(_stt(api, cls, audio_dir), mode, file_path=file_path)
@@ -213,7 +209,7 @@ def test_fixable_file_problems_go_back_to_the_model(
     assert api.requests == []
 
 
-def test_a_bad_language_goes_back_to_the_model(api: Api, audio_dir: Path) -> None:
+def test_a_bad_language_goes_back_to_the_model(api: FakeApi, audio_dir: Path) -> None:
     message = invoke(
         _stt(api, OneRouterTranscriptionTool, audio_dir),
         "sync",
@@ -225,7 +221,7 @@ def test_a_bad_language_goes_back_to_the_model(api: Api, audio_dir: Path) -> Non
     assert api.requests == []
 
 
-def test_translation_takes_no_language(api: Api, audio_dir: Path) -> None:
+def test_translation_takes_no_language(api: FakeApi, audio_dir: Path) -> None:
     tool = _stt(api, OneRouterTranslationTool, audio_dir)
     message = invoke(tool, "sync", file_path="german.mp3", language="de")
     assert message.status == "success"  # unknown arguments are dropped by the schema
@@ -235,26 +231,25 @@ def test_translation_takes_no_language(api: Api, audio_dir: Path) -> None:
 # -- what the model cannot fix raises
 
 
-def _failing(status: int) -> Api:
-    return Api(lambda _: httpx.Response(status, json={"error": {"message": "no"}}))
+def _failing(status: int) -> FakeApi:
+    return FakeApi([lambda _: httpx.Response(status, json={"error": {"message": "no"}})])
 
 
 def _unreachable(request: httpx.Request) -> httpx.Response:
     raise httpx.ConnectError("connection refused", request=request)
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("api", "error"),
     [
         (_failing(401), OneRouterAuthenticationError),
         (_failing(429), OneRouterRateLimitError),
-        (Api(_unreachable), OneRouterConnectionError),
+        (FakeApi([_unreachable]), OneRouterConnectionError),
     ],
 )
 @pytest.mark.parametrize("kind", ["speech", "transcribe", "translate"])
 def test_unfixable_problems_raise(
-    api: Api, audio_dir: Path, mode: str, error: type[Exception], kind: str
+    api: FakeApi, audio_dir: Path, mode: str, error: type[Exception], kind: str
 ) -> None:
     tools: dict[str, tuple[BaseTool, dict[str, str]]] = {
         "speech": (
@@ -276,7 +271,7 @@ def test_unfixable_problems_raise(
 # -- construction
 
 
-def test_plain_invoke_returns_the_content_only(api: Api, audio_dir: Path) -> None:
+def test_plain_invoke_returns_the_content_only(api: FakeApi, audio_dir: Path) -> None:
     tool = _stt(api, OneRouterTranscriptionTool, audio_dir)
     assert tool.invoke({"file_path": "hello.mp3"}) == "hello there"
 
@@ -322,7 +317,7 @@ def test_no_key_anywhere_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
         OneRouterTranscriptionTool()
 
 
-def test_tools_are_content_and_artifact(api: Api) -> None:
+def test_tools_are_content_and_artifact(api: FakeApi) -> None:
     for cls in (OneRouterTextToSpeechTool, OneRouterTranscriptionTool, OneRouterTranslationTool):
         assert cls(client=api.client()).response_format == "content_and_artifact"
 
@@ -331,7 +326,7 @@ def test_tools_are_content_and_artifact(api: Api) -> None:
 
 
 def test_empty_optional_speech_arguments_mean_defaults(
-    api: Api, speaker: OneRouterTextToSpeechTool
+    api: FakeApi, speaker: OneRouterTextToSpeechTool
 ) -> None:
     message = invoke(speaker, "sync", text="Hi.", voice="", instructions="")
     assert message.status == "success"
@@ -343,9 +338,8 @@ def test_empty_optional_speech_arguments_mean_defaults(
     }
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_empty_optional_transcription_arguments_mean_defaults(
-    api: Api, audio_dir: Path, mode: str
+    api: FakeApi, audio_dir: Path, mode: str
 ) -> None:
     tool = _stt(api, OneRouterTranscriptionTool, audio_dir)
     message = invoke(tool, mode, file_path="hello.mp3", language="", prompt="")
@@ -356,9 +350,8 @@ def test_empty_optional_transcription_arguments_mean_defaults(
 # -- silence, conflicting settings, the private default folder
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_silence_is_reported_as_no_speech(audio_dir: Path, mode: str) -> None:
-    silent = Api(lambda request: httpx.Response(200, json={"text": "  "}))
+    silent = FakeApi([lambda request: httpx.Response(200, json={"text": "  "})])
     tool = _stt(silent, OneRouterTranscriptionTool, audio_dir, transcript_format="json")
     message = invoke(tool, mode, file_path="silence.wav")
     assert message.status == "success"
@@ -366,14 +359,14 @@ def test_silence_is_reported_as_no_speech(audio_dir: Path, mode: str) -> None:
     assert message.artifact.text == "  "
 
 
-def test_client_and_client_settings_together_are_refused(api: Api) -> None:
+def test_client_and_client_settings_together_are_refused(api: FakeApi) -> None:
     with pytest.raises(OneRouterError, match="either client= or client settings") as caught:
         OneRouterTextToSpeechTool(client=api.client(), api_key="sk-conflicting-key-123")
     assert "sk-conflicting-key-123" not in str(caught.value)
 
 
 def test_default_output_folder_is_private(
-    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import langchain_onerouter_audio.tools as tools_module
 
@@ -386,7 +379,7 @@ def test_default_output_folder_is_private(
 
 
 def test_a_shared_default_output_folder_is_refused(
-    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import langchain_onerouter_audio.tools as tools_module
 
@@ -403,7 +396,7 @@ def test_a_shared_default_output_folder_is_refused(
 
 @pytest.mark.parametrize("planted", ["link to a private folder", "regular file"])
 def test_a_planted_default_output_folder_is_refused(
-    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: str
+    api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: str
 ) -> None:
     import langchain_onerouter_audio.tools as tools_module
 
@@ -422,7 +415,6 @@ def test_a_planted_default_output_folder_is_refused(
     assert list(elsewhere.iterdir()) == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
 @pytest.mark.parametrize(
     ("file_path", "problem"),
@@ -438,7 +430,7 @@ def test_a_planted_default_output_folder_is_refused(
     ],
 )
 def test_file_problems_name_the_path_as_the_model_gave_it(
-    api: Api, audio_dir: Path, mode: str, cls: SpeechToText, file_path: str, problem: str
+    api: FakeApi, audio_dir: Path, mode: str, cls: SpeechToText, file_path: str, problem: str
 ) -> None:
     (audio_dir / "sub").mkdir()
     for name in ("empty.wav", "corrupt.mp3", "mislabeled.txt"):
@@ -456,7 +448,7 @@ def test_file_problems_name_the_path_as_the_model_gave_it(
 
 @pytest.mark.parametrize("cls", [OneRouterTranscriptionTool, OneRouterTranslationTool])
 def test_a_relative_root_dir_stays_where_it_was_given(
-    api: Api, audio_dir: Path, monkeypatch: pytest.MonkeyPatch, cls: SpeechToText
+    api: FakeApi, audio_dir: Path, monkeypatch: pytest.MonkeyPatch, cls: SpeechToText
 ) -> None:
     monkeypatch.chdir(audio_dir.parent)
     tool = cls(client=api.client(), root_dir=Path(audio_dir.name))
@@ -469,7 +461,7 @@ def test_a_relative_root_dir_stays_where_it_was_given(
 
 
 def test_a_relative_output_dir_stays_where_it_was_given(
-    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     tool = OneRouterTextToSpeechTool(client=api.client(), output_dir=Path("speech"))

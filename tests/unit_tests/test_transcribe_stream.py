@@ -23,16 +23,8 @@ from langchain_onerouter_audio.models import (
     TranscriptTextDone,
     UsageTokens,
 )
-from tests._calls import MODES, collect_stream
-from tests.unit_tests._fake_api import form
-from tests.unit_tests._mock_api import (
-    AUDIO,
-    Script,
-    Waits,
-    broken_body,
-    error_response,
-    mock_client,
-)
+from tests._calls import collect_stream
+from tests.unit_tests.fake_api import AUDIO, FakeApi, Waits, broken_body, error_response, form
 
 EVENTS = [
     {"type": "transcript.text.delta", "delta": "hello"},
@@ -67,10 +59,9 @@ def clip(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_events_arrive_typed_and_unknown_ones_are_skipped(clip: Path, mode: str) -> None:
-    script = Script([streamed])
-    events = collect(mock_client(script, Waits()), clip, mode, model="gpt-4o-transcribe")
+    api = FakeApi([streamed])
+    events = collect(api.client(Waits().policy()), clip, mode, model="gpt-4o-transcribe")
     assert [type(e) for e in events] == [
         TranscriptTextDelta,
         TranscriptTextDelta,
@@ -79,38 +70,34 @@ def test_events_arrive_typed_and_unknown_ones_are_skipped(clip: Path, mode: str)
     ]
     assert "".join(e.delta for e in events if isinstance(e, TranscriptTextDelta)) == "hello there"
     assert isinstance(events[-1].usage, UsageTokens)
-    sent = dict(form(script.requests[0]))
+    sent = dict(form(api.requests[0]))
     assert sent["stream"] == "true"
     assert sent["model"] == "gpt-4o-transcribe"
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_model_that_does_not_stream_gives_one_done_event(clip: Path, mode: str) -> None:
-    script = Script([httpx.Response(200, json={"text": "hi", "usage": None})])
-    events = collect(mock_client(script, Waits()), clip, mode)
+    api = FakeApi([httpx.Response(200, json={"text": "hi", "usage": None})])
+    events = collect(api.client(Waits().policy()), clip, mode)
     assert events == [TranscriptTextDone(text="hi")]
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_failures_before_the_stream_starts_are_retried(clip: Path, mode: str) -> None:
     waits = Waits()
-    script = Script([error_response(503), error_response(429, headers={"retry-after": "2"}),
+    api = FakeApi([error_response(503), error_response(429, headers={"retry-after": "2"}),
                      streamed])  # fmt: skip
-    events = collect(mock_client(script, waits), clip, mode)
-    assert len(script.requests) == 3
+    events = collect(api.client(waits.policy()), clip, mode)
+    assert len(api.requests) == 3
     assert waits.seconds == [0.5, 2.0]
     assert events[-1] == TranscriptTextDone.model_validate(EVENTS[-1])
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_refused_key_is_not_retried(clip: Path, mode: str) -> None:
-    script = Script([error_response(401, "Invalid API key")])
+    api = FakeApi([error_response(401, "Invalid API key")])
     with pytest.raises(OneRouterAuthenticationError, match="Invalid API key"):
-        collect(mock_client(script, Waits()), clip, mode)
-    assert len(script.requests) == 1
+        collect(api.client(Waits().policy()), clip, mode)
+    assert len(api.requests) == 1
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_stream_broken_midway_is_a_connection_error(clip: Path, mode: str) -> None:
     head = sse(EVENTS[:1])
     broken = broken_body(head)
@@ -120,27 +107,26 @@ def test_a_stream_broken_midway_is_a_connection_error(clip: Path, mode: str) -> 
         response.headers["content-type"] = "text/event-stream"
         return response
 
-    script = Script([respond])
+    api = FakeApi([respond])
     with pytest.raises(OneRouterConnectionError):
-        collect(mock_client(script, Waits()), clip, mode)
-    assert len(script.requests) == 1  # events were already delivered: never replayed
+        collect(api.client(Waits().policy()), clip, mode)
+    assert len(api.requests) == 1  # events were already delivered: never replayed
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_an_error_event_raises(clip: Path, mode: str) -> None:
     body = sse([EVENTS[0], {"type": "error", "error": {"message": "model overloaded"}}])
-    script = Script([httpx.Response(200, content=body,
+    api = FakeApi([httpx.Response(200, content=body,
                                     headers={"content-type": "text/event-stream"})])  # fmt: skip
     with pytest.raises(OneRouterResponseError, match="model overloaded"):
-        collect(mock_client(script, Waits()), clip, mode)
+        collect(api.client(Waits().policy()), clip, mode)
 
 
 def test_bad_options_are_refused_before_sending(clip: Path) -> None:
-    script = Script([streamed])
-    client = mock_client(script, Waits())
+    api = FakeApi([streamed])
+    client = api.client(Waits().policy())
     with pytest.raises(ValueError, match="language"):
         list(client.transcribe_stream(clip, language="english"))
-    assert script.requests == []
+    assert api.requests == []
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 7, 64])
@@ -174,21 +160,19 @@ def test_the_splitter_flushes_a_last_event_without_its_blank_line() -> None:
     assert events.flush() == []
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_done_event_without_its_blank_line_is_delivered(clip: Path, mode: str) -> None:
     body = sse(EVENTS).rstrip(b"\n")
-    script = Script([httpx.Response(200, content=body,
+    api = FakeApi([httpx.Response(200, content=body,
                                     headers={"content-type": "text/event-stream"})])  # fmt: skip
-    events = collect(mock_client(script, Waits()), clip, mode)
+    events = collect(api.client(Waits().policy()), clip, mode)
     assert events[-1] == TranscriptTextDone.model_validate(EVENTS[-1])
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_stream_that_ends_without_a_done_event_was_cut_short(clip: Path, mode: str) -> None:
     body = sse(EVENTS[:2])
-    script = Script([httpx.Response(200, content=body,
+    api = FakeApi([httpx.Response(200, content=body,
                                     headers={"content-type": "text/event-stream",
                                              "x-request-id": "req_cut"})])  # fmt: skip
     with pytest.raises(OneRouterResponseError, match="cut short") as caught:
-        collect(mock_client(script, Waits()), clip, mode)
+        collect(api.client(Waits().policy()), clip, mode)
     assert caught.value.request_id == "req_cut"

@@ -1,187 +1,27 @@
-"""Test doubles for the audio API: a scripted ``httpx.MockTransport`` and a loopback server.
+"""A loopback HTTP server for what only a real socket shows.
 
-The mock transport covers statuses, headers and bodies without sockets. The loopback server
-(asyncio + h11 on 127.0.0.1, in its own thread) covers what only a real socket shows:
-connection refused, a reset or a short body mid-response, a server that never answers, and
-how many connections a client keeps open.
+asyncio + h11 on 127.0.0.1, in its own thread: connection refused, a reset or a short body
+mid-response, a server that never answers, and how many connections a client keeps open.
+Statuses, headers and bodies without sockets are ``fake_api``'s job.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
-import inspect
 import json
 import os
 import socket
 import struct
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import h11
-import httpx
 
-from langchain_onerouter_audio import OneRouterAudioClient
-from langchain_onerouter_audio._retry import RetryPolicy
-
-API_KEY = "sk-test-5ecret-DO-NOT-LEAK-0123456789"
-BASE_URL = "http://audio.test/v1"
-NOW = 1_700_000_000.0  # the injected clock's time, a whole second so HTTP-dates are exact
-AUDIO = b"ID3\x04\x00\x00" + bytes(range(256)) * 8
-TEXT = "Hello from the test suite."
-TRANSCRIPT = {"text": "hello world", "usage": {"type": "duration", "seconds": 1}}
-
-PATHS = {
-    "speech": "/audio/speech",
-    "speech_to_file": "/audio/speech",
-    "transcribe": "/audio/transcriptions",
-    "translate": "/audio/translations",
-}
-ENDPOINTS = tuple(PATHS)
-MODES = ("sync", "async")
-
-
-# -- one place that knows how to call each endpoint, sync or async
-
-
-def _call(client: OneRouterAudioClient, endpoint: str, mode: str, workdir: Path) -> Any:
-    clip = workdir / "clip.mp3"
-    if not clip.exists():
-        clip.write_bytes(AUDIO)
-    target = workdir / "speech.mp3"
-    sync = mode == "sync"
-    if endpoint == "speech":
-        return client.speech(TEXT) if sync else client.aspeech(TEXT)
-    if endpoint == "speech_to_file":
-        return client.speech_to_file(target, TEXT) if sync else client.aspeech_to_file(target, TEXT)
-    if endpoint == "transcribe":
-        return client.transcribe(clip) if sync else client.atranscribe(clip)
-    return client.translate(clip) if sync else client.atranslate(clip)
-
-
-async def call(client: OneRouterAudioClient, endpoint: str, mode: str, workdir: Path) -> Any:
-    """Call ``endpoint`` the ``mode`` way and return its result."""
-    result = _call(client, endpoint, mode, workdir)
-    return await result if inspect.isawaitable(result) else result
-
-
-def ok_response(request: httpx.Request) -> httpx.Response:
-    """The success body each endpoint gives."""
-    if request.url.path.endswith("/audio/speech"):
-        return httpx.Response(200, content=AUDIO, headers={"content-type": "audio/mpeg"})
-    return httpx.Response(200, json=TRANSCRIPT)
-
-
-def error_response(
-    status: int,
-    message: str = "provider says no",
-    *,
-    request_id: str = "req_123",
-    headers: dict[str, str] | None = None,
-) -> httpx.Response:
-    """An OpenAI-shaped error body with a request id."""
-    body = {"error": {"message": message, "type": "test_error", "param": None, "code": "oops"}}
-    return httpx.Response(
-        status, json=body, headers={"x-request-id": request_id, **(headers or {})}
-    )
-
-
-def http_date(seconds_from_now: float) -> str:
-    """A ``Retry-After`` HTTP-date that far after the injected clock's time."""
-    return email.utils.formatdate(NOW + seconds_from_now, usegmt=True)
-
-
-# -- the scripted transport
-
-Step = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
-
-
-class _BrokenStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A body that yields some bytes, then fails as a dropped connection does."""
-
-    def __init__(self, head: bytes, error: Exception) -> None:
-        self.head = head
-        self.error = error
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield self.head
-        raise self.error
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        yield self.head
-        raise self.error
-
-
-def broken_body(head: bytes = AUDIO[:100]) -> Callable[[httpx.Request], httpx.Response]:
-    """A 200 whose body breaks off after ``head`` with a read error."""
-
-    def respond(request: httpx.Request) -> httpx.Response:
-        error = httpx.ReadError("connection reset by peer", request=request)
-        return httpx.Response(200, stream=_BrokenStream(head, error))
-
-    return respond
-
-
-@dataclass
-class Script:
-    """Plays ``steps`` in order (the last one repeats) and records every request."""
-
-    steps: list[Step]
-    requests: list[httpx.Request] = field(default_factory=list)
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        step = self.steps[min(len(self.requests), len(self.steps)) - 1]
-        if isinstance(step, Exception):
-            raise step
-        if isinstance(step, httpx.Response):
-            # A Response is single-use; hand out a copy so a repeated step works again.
-            return httpx.Response(step.status_code, headers=step.headers, content=step.content)
-        return step(request)
-
-
-@dataclass
-class Waits:
-    """Records the waits the retry policy asks for, instead of sleeping."""
-
-    seconds: list[float] = field(default_factory=list)
-
-    def sleep(self, delay: float) -> None:
-        self.seconds.append(delay)
-
-    async def async_sleep(self, delay: float) -> None:
-        self.seconds.append(delay)
-        await asyncio.sleep(0)
-
-    def policy(self, max_retries: int = 3) -> RetryPolicy:
-        """A policy with no jitter, a fixed clock and recorded sleeps."""
-        return RetryPolicy(
-            max_retries=max_retries,
-            sleep=self.sleep,
-            async_sleep=self.async_sleep,
-            clock=lambda: NOW,
-            jitter=lambda: 0.0,
-        )
-
-
-def mock_client(script: Script, waits: Waits, *, max_retries: int = 3) -> OneRouterAudioClient:
-    """A client whose sync and async pools both talk to ``script``."""
-    transport = httpx.MockTransport(script)
-    return OneRouterAudioClient(
-        api_key=API_KEY,
-        base_url=BASE_URL,
-        http_client=httpx.Client(transport=transport),
-        http_async_client=httpx.AsyncClient(transport=transport),
-        retry_policy=waits.policy(max_retries),
-    )
-
-
-# -- the loopback server
+from tests.unit_tests.fake_api import AUDIO, TRANSCRIPT
 
 
 @dataclass(frozen=True)
