@@ -12,24 +12,32 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, TypedDict, overload
+from typing import Literal, overload
 
 import httpx
+from langchain_core.rate_limiters import BaseRateLimiter
 from pydantic import SecretStr
 from typing_extensions import Self, Unpack
 
-from langchain_onerouter_audio._base_client import BaseClient, TranscriptFile, raw_body
+from langchain_onerouter_audio._base_client import (
+    BaseClient,
+    StreamedTranscriptFormat,
+    TranscriptFile,
+    raw_body,
+)
 from langchain_onerouter_audio._client_settings import (
     DEFAULT_TIMEOUT,
     checked_base_url,
     checked_key,
+    checked_rate_limiter,
     checked_timeout,
     checked_upload_limit,
 )
 from langchain_onerouter_audio._params import (
+    SpeechOptions,
     TranscriptionOptions,
     TranslationOptions,
     speech_payload,
@@ -41,26 +49,17 @@ from langchain_onerouter_audio._retry import RetryPolicy
 from langchain_onerouter_audio._speech_sinks import SpeechOutput, checked_target
 from langchain_onerouter_audio.models import (
     MAX_UPLOAD_BYTES,
-    AudioFormat,
-    StreamFormat,
+    SpeechUsage,
     Transcription,
     TranscriptionDiarized,
     TranscriptionStreamEvent,
     TranscriptionVerbose,
 )
 
-__all__ = ["DEFAULT_TIMEOUT", "OneRouterAudioClient", "SpeechOptions"]
+__all__ = ["DEFAULT_TIMEOUT", "OneRouterAudioClient", "SpeechOptions", "UsageCallback"]
 
-
-class SpeechOptions(TypedDict, total=False):
-    """Optional fields of a speech request."""
-
-    model: str
-    voice: str
-    instructions: str | None
-    response_format: AudioFormat
-    speed: float | None
-    stream_format: StreamFormat | None
+UsageCallback = Callable[[SpeechUsage], None]
+"""Called with the tokens a streamed speech request used (``stream_format="sse"``)."""
 
 
 class OneRouterAudioClient(BaseClient):
@@ -81,6 +80,9 @@ class OneRouterAudioClient(BaseClient):
     Each event loop gets its own async pool, so threads that each run their own loop can
     share one client. A loop closed without shutting down its async generators leaves its
     pool's sockets to the garbage collector once a later loop or ``close()`` forgets it.
+
+    ``rate_limiter`` (a LangChain ``BaseRateLimiter`` such as ``InMemoryRateLimiter``) is
+    acquired before every attempt, retries included, so one limiter can pace many clients.
     """
 
     def __init__(
@@ -95,6 +97,7 @@ class OneRouterAudioClient(BaseClient):
         http_client: httpx.Client | None = None,
         http_async_client: httpx.AsyncClient | None = None,
         retry_policy: RetryPolicy | None = None,
+        rate_limiter: BaseRateLimiter | None = None,
     ) -> None:
         super().__init__(
             api_key=checked_key(api_key),
@@ -105,6 +108,7 @@ class OneRouterAudioClient(BaseClient):
             default_headers=default_headers,
             http_client=http_client,
             http_async_client=http_async_client,
+            rate_limiter=checked_rate_limiter(rate_limiter),
         )
 
     @property
@@ -152,8 +156,14 @@ class OneRouterAudioClient(BaseClient):
 
     # -- speech
 
-    def speech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
+    def speech(
+        self, text: str, *, on_usage: UsageCallback | None = None, **options: Unpack[SpeechOptions]
+    ) -> bytes:
         """Synthesise ``text`` and return the audio bytes (mp3 unless ``response_format``).
+
+        ``voice`` is a voice name or a custom voice ``{"id": "voice_1234"}``. With
+        ``stream_format="sse"`` the server reports the tokens used: ``on_usage`` is called
+        with them (a :class:`SpeechUsage`) once the audio is complete.
 
         A 2xx answer that is text or JSON, not audio (a sign-in page, an error body sent with
         status 200), raises :class:`OneRouterResponseError`, as does an event stream
@@ -161,13 +171,15 @@ class OneRouterAudioClient(BaseClient):
         ``text/event-stream``; one without a content type is read as events.
         """
         payload = speech_payload(text, **options)
-        speech = SpeechOutput(sse=payload.get("stream_format") == "sse")
+        speech = SpeechOutput(sse=payload.get("stream_format") == "sse", on_usage=on_usage)
         return self._send(self._json_request("/audio/speech", payload), raw_body, speech)
 
-    async def aspeech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
+    async def aspeech(
+        self, text: str, *, on_usage: UsageCallback | None = None, **options: Unpack[SpeechOptions]
+    ) -> bytes:
         """Async :meth:`speech`."""
         payload = speech_payload(text, **options)
-        speech = SpeechOutput(sse=payload.get("stream_format") == "sse")
+        speech = SpeechOutput(sse=payload.get("stream_format") == "sse", on_usage=on_usage)
         return await self._asend(self._json_request("/audio/speech", payload), raw_body, speech)
 
     def speech_to_file(
@@ -176,15 +188,18 @@ class OneRouterAudioClient(BaseClient):
         text: str,
         *,
         overwrite: bool = False,
+        on_usage: UsageCallback | None = None,
         **options: Unpack[SpeechOptions],
     ) -> Path:
         """Stream synthesised audio into ``path`` (``~`` is expanded) atomically; return it.
 
-        A failed call leaves no file at ``path`` and no temporary file behind.
+        A failed call leaves no file at ``path`` and no temporary file behind. ``on_usage``
+        as for :meth:`speech`.
         """
         payload = speech_payload(text, **options)
         target = checked_target(path, overwrite)
-        speech = SpeechOutput(target, overwrite, payload.get("stream_format") == "sse")
+        sse = payload.get("stream_format") == "sse"
+        speech = SpeechOutput(target, overwrite, sse, on_usage)
         self._send(self._json_request("/audio/speech", payload), raw_body, speech)
         return target
 
@@ -194,12 +209,14 @@ class OneRouterAudioClient(BaseClient):
         text: str,
         *,
         overwrite: bool = False,
+        on_usage: UsageCallback | None = None,
         **options: Unpack[SpeechOptions],
     ) -> Path:
         """Async :meth:`speech_to_file`."""
         payload = speech_payload(text, **options)
         target = checked_target(path, overwrite)
-        speech = SpeechOutput(target, overwrite, payload.get("stream_format") == "sse")
+        sse = payload.get("stream_format") == "sse"
+        speech = SpeechOutput(target, overwrite, sse, on_usage)
         await self._asend(self._json_request("/audio/speech", payload), raw_body, speech)
         return target
 
@@ -246,8 +263,12 @@ class OneRouterAudioClient(BaseClient):
     ) -> TranscriptResult:
         """Transcribe audio in its own language.
 
-        ``file`` is a path (streamed from disk), a ``(filename, bytes)`` pair, or an upload
-        already checked (sent as is, within ``max_upload_bytes``). ``json`` gives
+        ``file`` is a path (streamed from disk), ``bytes``, a ``(filename, bytes)`` pair, a
+        binary file object (``io.BytesIO``, ``open(path, "rb")``), or an upload already
+        checked (sent as is, within ``max_upload_bytes``). Audio is judged by its bytes: a
+        name the server would not know (``.opus``, ``.oga``, none) is sent as the container
+        the bytes are (``voice.ogg``). A format the model cannot give (``MODEL_TRANSCRIPT_FORMATS``)
+        is refused before sending. ``json`` gives
         :class:`Transcription`, ``verbose_json`` :class:`TranscriptionVerbose` (segments,
         words), ``diarized_json`` :class:`TranscriptionDiarized`; text, srt and vtt give ``str``.
         A 2xx web page or error object is refused with :class:`OneRouterResponseError`.
@@ -301,22 +322,35 @@ class OneRouterAudioClient(BaseClient):
         return await self._asend(build, self._transcript_decoder(response_format))
 
     def transcribe_stream(
-        self, file: TranscriptFile, **options: Unpack[TranscriptionOptions]
+        self,
+        file: TranscriptFile,
+        *,
+        response_format: StreamedTranscriptFormat = "json",
+        **options: Unpack[TranscriptionOptions],
     ) -> Iterator[TranscriptionStreamEvent]:
         """Transcribe with ``stream=True``: yield text deltas as the server recognises them.
 
+        With ``response_format="diarized_json"`` (gpt-4o-transcribe-diarize) the server sends
+        speaker turns, which arrive as :class:`DiarizedSegment` events.
         The last event is a :class:`TranscriptTextDone` with the whole text. A model that does
-        not stream (whisper-1) answers at once, as that single event. Failures before the first
-        byte are retried; a stream broken midway raises :class:`OneRouterConnectionError`, and
-        one that ends without the done event raises :class:`OneRouterResponseError`.
+        not stream (whisper-1) answers at once, as that single event (after its speaker turns,
+        for diarized_json). Failures before the first byte are retried; a stream broken midway
+        raises :class:`OneRouterConnectionError`, and one that ends without the done event
+        raises :class:`OneRouterResponseError`.
         """
-        yield from self._stream_events(self._stream_request(file, options))
+        build = self._stream_request(file, response_format, options)
+        yield from self._stream_events(build, response_format)
 
     async def atranscribe_stream(
-        self, file: TranscriptFile, **options: Unpack[TranscriptionOptions]
+        self,
+        file: TranscriptFile,
+        *,
+        response_format: StreamedTranscriptFormat = "json",
+        **options: Unpack[TranscriptionOptions],
     ) -> AsyncIterator[TranscriptionStreamEvent]:
         """Async :meth:`transcribe_stream`."""
-        events = self._astream_events(self._stream_request(file, options))
+        build = self._stream_request(file, response_format, options)
+        events = self._astream_events(build, response_format)
         async with contextlib.aclosing(events):  # stopping early closes the response now
             async for event in events:
                 yield event
