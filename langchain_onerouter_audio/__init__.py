@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     )
     from langchain_onerouter_audio.models import (
         Segment,
+        ServerVad,
+        SpeechUsage,
         Transcription,
         TranscriptionDiarized,
         TranscriptionVerbose,
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
         TranscriptTextDone,
         Usage,
         UsageDuration,
+        UsageOther,
         UsageTokens,
         Word,
     )
@@ -81,6 +84,8 @@ _MODULE_EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "models": (
         "Segment",
+        "ServerVad",
+        "SpeechUsage",
         "Transcription",
         "TranscriptionDiarized",
         "TranscriptionVerbose",
@@ -88,6 +93,7 @@ _MODULE_EXPORTS: dict[str, tuple[str, ...]] = {
         "TranscriptTextDone",
         "Usage",
         "UsageDuration",
+        "UsageOther",
         "UsageTokens",
         "Word",
     ),
@@ -120,6 +126,8 @@ __all__ = [
     "OneRouterTranslationTool",
     "RetryPolicy",
     "Segment",
+    "ServerVad",
+    "SpeechUsage",
     "TranscriptTextDelta",
     "TranscriptTextDone",
     "Transcription",
@@ -127,6 +135,7 @@ __all__ = [
     "TranscriptionVerbose",
     "Usage",
     "UsageDuration",
+    "UsageOther",
     "UsageTokens",
     "Word",
 ]

@@ -13,12 +13,14 @@ import contextlib
 import logging
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import httpx
+from langchain_core.rate_limiters import BaseRateLimiter
 from pydantic import SecretStr
 
 from langchain_onerouter_audio._async_pools import AsyncPools
+from langchain_onerouter_audio._checks import check_choice
 from langchain_onerouter_audio._client_settings import user_agent
 from langchain_onerouter_audio._error_factories import (
     redact,
@@ -41,13 +43,15 @@ from langchain_onerouter_audio.errors import (
 )
 from langchain_onerouter_audio.models import TranscriptionStreamEvent
 
-__all__ = ["BaseClient", "Decoder", "TranscriptFile", "raw_body"]
+__all__ = ["BaseClient", "Decoder", "StreamedTranscriptFormat", "TranscriptFile", "raw_body"]
 
 logger = logging.getLogger("langchain_onerouter_audio")
 
 # What transcription takes: a path or named bytes (checked on the way in), or an upload
 # already checked by the caller (sent as is, within this client's size limit).
 TranscriptFile = AudioInput | UploadFile
+StreamedTranscriptFormat = Literal["json", "diarized_json"]
+"""What a streamed transcription may ask for: text deltas, or speaker turns as well."""
 RequestFactory = Callable[
     [httpx.Client | httpx.AsyncClient], contextlib.AbstractContextManager[httpx.Request]
 ]
@@ -157,8 +161,10 @@ class BaseClient:
         default_headers: Mapping[str, str] | None,
         http_client: httpx.Client | None,
         http_async_client: httpx.AsyncClient | None,
+        rate_limiter: BaseRateLimiter | None = None,
     ) -> None:
         self.api_key = api_key
+        self.rate_limiter = rate_limiter
         self.base_url = base_url
         self.timeout = timeout
         self.retry_policy = retry_policy
@@ -244,10 +250,21 @@ class BaseClient:
         return self._upload_request(endpoint, upload, fields)
 
     def _stream_request(
-        self, file: TranscriptFile, options: TranscriptionOptions
+        self, file: TranscriptFile, response_format: str, options: TranscriptionOptions
     ) -> RequestFactory:
-        fields = [*transcription_fields("json", **options), ("stream", "true")]
+        check_choice("response_format", response_format, StreamedTranscriptFormat)
+        fields = [*transcription_fields(response_format, **options), ("stream", "true")]
         return self._transcript_request("/audio/transcriptions", file, fields)
+
+    # -- pacing: the rate limiter is asked before every attempt, retries included
+
+    def _acquire(self) -> None:
+        if self.rate_limiter is not None:
+            self.rate_limiter.acquire(blocking=True)
+
+    async def _aacquire(self) -> None:
+        if self.rate_limiter is not None:
+            await self.rate_limiter.aacquire(blocking=True)
 
     def _transcript_decoder(self, response_format: str) -> Decoder[TranscriptResult]:
         """Parse a transcript body, naming the request id (and masking the key) on failure."""
@@ -315,6 +332,7 @@ class BaseClient:
                 number = attempt.retry_state.attempt_number
                 with build(client) as request, _transport_errors(number, self.api_key):
                     logger.debug("%s %s (attempt %d)", request.method, request.url, number)
+                    self._acquire()
                     response = client.send(request, stream=True)
                     try:
                         self._check_status(response, number, speech)
@@ -335,6 +353,7 @@ class BaseClient:
                 number = attempt.retry_state.attempt_number
                 with build(client) as request, _transport_errors(number, self.api_key):
                     logger.debug("%s %s (attempt %d)", request.method, request.url, number)
+                    await self._aacquire()
                     response = await client.send(request, stream=True)
                     try:
                         await self._acheck_status(response, number, speech)
@@ -355,6 +374,7 @@ class BaseClient:
             with attempt:
                 number = attempt.retry_state.attempt_number
                 with build(client) as request, _transport_errors(number, self.api_key):
+                    self._acquire()
                     response = client.send(request, stream=True)
                     self._check_status(response, number)
         try:
@@ -371,6 +391,7 @@ class BaseClient:
             with attempt:
                 number = attempt.retry_state.attempt_number
                 with build(client) as request, _transport_errors(number, self.api_key):
+                    await self._aacquire()
                     response = await client.send(request, stream=True)
                     await self._acheck_status(response, number)
         try:
@@ -378,29 +399,34 @@ class BaseClient:
         finally:
             await response.aclose()
 
-    def _transcript_stream(self, response: httpx.Response) -> TranscriptStream:
+    def _transcript_stream(
+        self, response: httpx.Response, response_format: str
+    ) -> TranscriptStream:
         return TranscriptStream(
             response.headers.get("content-type", ""),
             response.headers.get("x-request-id"),
             secret=self.api_key,
+            response_format=response_format,
         )
 
-    def _stream_events(self, build: RequestFactory) -> Iterator[TranscriptionStreamEvent]:
+    def _stream_events(
+        self, build: RequestFactory, response_format: str
+    ) -> Iterator[TranscriptionStreamEvent]:
         with (
             self._open_stream(build) as (response, number),
             _transport_errors(number, self.api_key),
         ):
-            stream = self._transcript_stream(response)
+            stream = self._transcript_stream(response, response_format)
             for chunk in response.iter_bytes():
                 yield from stream.feed(chunk)
             yield from stream.finish()
 
     async def _astream_events(
-        self, build: RequestFactory
+        self, build: RequestFactory, response_format: str
     ) -> AsyncGenerator[TranscriptionStreamEvent, None]:
         async with self._aopen_stream(build) as (response, number):
             with _transport_errors(number, self.api_key):
-                stream = self._transcript_stream(response)
+                stream = self._transcript_stream(response, response_format)
                 async for chunk in response.aiter_bytes():
                     for event in stream.feed(chunk):
                         yield event

@@ -24,11 +24,13 @@ def check_choice(name: str, value: object, choices: object) -> None:
 def check_transcript_format(model: str, transcript_format: str) -> None:
     """Refuse a format the model cannot give: every call would fail, unfixable by the caller.
 
-    A ``ValueError``, as pydantic validators raise; models with no known limit pass.
+    One table (``MODEL_TRANSCRIPT_FORMATS``) for the client, tools, loader and command line;
+    models with no known limit pass (a router serves models this package never heard of).
+    A ``OneRouterInputError``, which is a ``ValueError`` as pydantic validators raise.
     """
     allowed = MODEL_TRANSCRIPT_FORMATS.get(model)
     if allowed is not None and transcript_format not in allowed:
-        raise ValueError(
+        raise OneRouterInputError(
             f"{model} gives only {', '.join(allowed)}; "
-            f"transcript_format={transcript_format!r} would be refused on every call."
+            f"the format {transcript_format!r} would be refused on every call."
         )

@@ -11,6 +11,7 @@ import os
 import re
 
 import httpx
+from langchain_core.rate_limiters import BaseRateLimiter
 from pydantic import SecretStr
 
 from langchain_onerouter_audio._version import package_version
@@ -21,6 +22,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "checked_base_url",
     "checked_key",
+    "checked_rate_limiter",
     "checked_timeout",
     "checked_upload_limit",
     "user_agent",
@@ -99,3 +101,13 @@ def checked_upload_limit(limit: int) -> int:
             f"(the API takes up to {MAX_UPLOAD_BYTES:,})."
         )
     return limit
+
+
+def checked_rate_limiter(limiter: object) -> BaseRateLimiter | None:
+    """Refuse anything but a LangChain rate limiter now, not at the first request."""
+    if limiter is None or isinstance(limiter, BaseRateLimiter):
+        return limiter
+    raise OneRouterInputError(
+        f"`rate_limiter` is a {type(limiter).__name__}; give a LangChain BaseRateLimiter, "
+        "e.g. langchain_core.rate_limiters.InMemoryRateLimiter(requests_per_second=2)."
+    )

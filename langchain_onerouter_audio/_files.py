@@ -11,11 +11,12 @@ import io
 import os
 import secrets
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import BinaryIO, Protocol, Union, runtime_checkable
 
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES, UPLOAD_FORMATS, UPLOAD_MIME_TYPES
@@ -27,9 +28,11 @@ __all__ = [
     "check_audio_bytes",
     "check_audio_file",
     "check_target",
+    "named_bytes",
     "resolve_inside",
     "sniff_audio_format",
     "unwritable_target",
+    "wire_name",
 ]
 
 _SNIFF_BYTES = 16
@@ -54,10 +57,22 @@ def resolve_inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -
     return Path(candidate)
 
 
+def _frame_sync(head: bytes) -> str | None:
+    """An MPEG audio frame: AAC in ADTS (layer bits 00) or MP3 (any other layer)."""
+    if len(head) < 2 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return None
+    return "aac" if head[1] & 0xF6 == 0xF0 else "mp3"
+
+
 def sniff_audio_format(head: bytes) -> str | None:
     """Name the container that the first bytes of a file belong to, or None."""
-    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+    if head.startswith(b"ID3"):
         return "mp3"
+    framed = _frame_sync(head)
+    if framed is not None:
+        return framed
+    if head.startswith(b"ADIF"):
+        return "aac"
     if head[:4] in (b"RIFF", b"RF64", b"BW64") and head[8:12] == b"WAVE":  # and >4 GiB WAVs
         return "wav"
     if head.startswith(b"fLaC"):
@@ -77,17 +92,40 @@ def _extension(name: str) -> str:
     return Path(name).suffix.lower().lstrip(".")
 
 
+# Content types of the names an upload may go out under: the API's own list, and AAC,
+# which the bytes can be but OpenAI does not list (other servers take it).
+_WIRE_MIME_TYPES = {**UPLOAD_MIME_TYPES, "aac": "audio/aac"}
+
+
+def wire_name(name: str, head: bytes) -> str:
+    """The name to send: as given when the server knows its extension, else the bytes' own.
+
+    A ``.opus`` or ``.oga`` file is Ogg, so it goes out as ``name.ogg``; bytes without a
+    name go out as ``audio.<format>``. Servers pick the decoder by this name.
+    """
+    base = Path(name).name
+    extension = _extension(base)
+    found = sniff_audio_format(head)
+    if extension in UPLOAD_FORMATS or found is None or extension == found:
+        return base
+    return f"{Path(base).stem or 'audio'}.{found}"
+
+
 def check_audio_bytes(
     name: str, head: bytes, size: int, *, max_bytes: int = MAX_UPLOAD_BYTES
 ) -> None:
-    """Refuse an upload that is empty, too large, of an unsupported type or not audio."""
+    """Refuse an upload that is empty, too large or not audio, judged by its bytes.
+
+    The extension alone never refuses audio: a server is sent the name its bytes deserve
+    (see :func:`wire_name`).
+    """
     extension = _extension(name)
-    if extension not in UPLOAD_FORMATS:
-        found = sniff_audio_format(head)
-        suffix = f" Its bytes look like {found}; rename it with that extension." if found else ""
+    if extension not in UPLOAD_FORMATS and size and sniff_audio_format(head) is None:
+        shown = f".{extension}" if extension else "(none)"
         raise OneRouterInputError(
-            f"{name!r} has an unsupported extension {('.' + extension) if extension else '(none)'}."
-            f" Supported: {', '.join(UPLOAD_FORMATS)}.{suffix}"
+            f"{name!r} has an unsupported extension {shown} and its first bytes match no "
+            f"audio format. Supported: {', '.join(UPLOAD_FORMATS)} (and ogg, opus or aac audio "
+            "under any name)."
         )
     if size == 0:
         raise OneRouterInputError(f"{name!r} is empty (0 bytes). Give a file that holds audio.")
@@ -127,6 +165,14 @@ def check_audio_file(
         ) from None
     check_audio_bytes(path.name, head, size, max_bytes=max_bytes)
     return size
+
+
+def _file_wire_name(path: Path) -> str:
+    """The name to send a checked file under; its bytes are read only when its name is unknown."""
+    if _extension(path.name) in UPLOAD_FORMATS:
+        return path.name
+    with path.open("rb") as handle:
+        return wire_name(path.name, handle.read(_SNIFF_BYTES))
 
 
 # What ``_temp_beside`` adds to a name (".", "." and 8 hex digits, ".part"), and the
@@ -255,12 +301,49 @@ def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO
         raise
 
 
-AudioInput = Union[str, "os.PathLike[str]", tuple[str, bytes]]
+AudioInput = Union[str, "os.PathLike[str]", bytes, tuple[str, bytes], BinaryIO]
+"""Audio as a path, bytes, a ``(filename, bytes)`` pair or a binary file object."""
+
+
+@runtime_checkable
+class _Readable(Protocol):
+    """Anything with ``read``: io.BytesIO, open(path, "rb"), an upload from a web framework."""
+
+    def read(self, size: int = -1, /) -> bytes | str: ...
+
+
+def named_bytes(file: object, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, bytes]:
+    """In-memory audio as ``(name, bytes)``; a file object is read from where it stands.
+
+    Bytes without a name are named by what they are (see :func:`wire_name`). A file object
+    is read up to one byte past the limit, so an oversized one is refused without reading it all.
+    """
+    if isinstance(file, (bytes, bytearray, memoryview)):
+        return "audio", bytes(file)
+    if isinstance(file, tuple) and len(file) == 2:
+        name, content = file
+        if isinstance(name, str) and isinstance(content, (bytes, bytearray, memoryview)):
+            return name, bytes(content)
+    elif isinstance(file, _Readable):
+        content = file.read(max_bytes + 1 if max_bytes < sys.maxsize else -1)
+        if isinstance(content, (bytes, bytearray)):
+            name = getattr(file, "name", None)
+            return (Path(name).name if isinstance(name, str) else "audio"), bytes(content)
+        raise OneRouterInputError(
+            "The file object gives text, not bytes; open it in binary mode: open(path, 'rb')."
+        )
+    raise OneRouterInputError(
+        f"Audio of type {type(file).__name__} is not understood; give a path, bytes, a "
+        "(filename, bytes) pair or a binary file object such as io.BytesIO or open(path, 'rb')."
+    )
 
 
 @dataclass(frozen=True)
 class UploadFile:
-    """A checked upload: a file on disk (streamed) or named bytes in memory."""
+    """A checked upload: a file on disk (streamed) or named bytes in memory.
+
+    ``name`` is the one sent, which tells the server the container (see :func:`wire_name`).
+    """
 
     name: str
     size: int
@@ -270,23 +353,24 @@ class UploadFile:
     @property
     def mime_type(self) -> str:
         """Content type sent with the file part."""
-        return UPLOAD_MIME_TYPES.get(_extension(self.name), "application/octet-stream")
+        return _WIRE_MIME_TYPES.get(_extension(self.name), "application/octet-stream")
 
     @classmethod
     def from_input(
         cls, file: AudioInput, *, max_bytes: int = MAX_UPLOAD_BYTES, shown_as: str | None = None
     ) -> UploadFile:
-        """Check ``file`` (a path, or a ``(filename, bytes)`` pair) before anything is sent.
+        """Check ``file`` (see :data:`AudioInput`) before anything is sent.
 
         Errors about a path name it as ``shown_as`` when given (see :func:`check_audio_file`).
         """
-        if isinstance(file, tuple):
-            name, content = file
-            check_audio_bytes(name, content[:_SNIFF_BYTES], len(content), max_bytes=max_bytes)
-            return cls(name=Path(name).name, size=len(content), content=content)
-        path = Path(file).expanduser()
-        size = check_audio_file(path, max_bytes=max_bytes, shown_as=shown_as)
-        return cls(name=path.name, size=size, path=path)
+        if isinstance(file, (str, os.PathLike)):
+            path = Path(file).expanduser()
+            size = check_audio_file(path, max_bytes=max_bytes, shown_as=shown_as)
+            return cls(name=_file_wire_name(path), size=size, path=path)
+        name, content = named_bytes(file, max_bytes)
+        head = content[:_SNIFF_BYTES]
+        check_audio_bytes(name, head, len(content), max_bytes=max_bytes)
+        return cls(name=wire_name(name, head), size=len(content), content=content)
 
     def open(self) -> BinaryIO:
         """A fresh stream over the content, for one attempt."""

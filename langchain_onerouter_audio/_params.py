@@ -5,13 +5,14 @@ Everything here runs before a request is sent, so bad input never costs a round 
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, TypedDict
 
-from langchain_onerouter_audio._checks import check_choice
+import pydantic
+
+from langchain_onerouter_audio._checks import check_choice, check_transcript_format
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import (
     MAX_SPEECH_INPUT_CHARS,
@@ -23,12 +24,14 @@ from langchain_onerouter_audio.models import (
     TranscriptExtra,
     TranscriptFormat,
     TranslationFormat,
+    Voice,
 )
 
 __all__ = [
     "DEFAULT_TRANSCRIPTION_MODEL",
     "DEFAULT_TTS_MODEL",
     "DEFAULT_VOICE",
+    "SpeechOptions",
     "TranscriptionOptions",
     "TranslationOptions",
     "speech_payload",
@@ -41,9 +44,21 @@ DEFAULT_TTS_MODEL = "gpt-4o-mini-tts"
 DEFAULT_TRANSCRIPTION_MODEL = "whisper-1"
 DEFAULT_VOICE = "alloy"
 
-_LANGUAGE = re.compile(r"^[a-z]{2}$")
+# An ISO-639-1 or -3 code ("en", "yue"), optionally with BCP-47 subtags ("en-US", "zh-Hant").
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 FormField = tuple[str, str]
+
+
+class SpeechOptions(TypedDict, total=False):
+    """Optional fields of a speech request."""
+
+    model: str
+    voice: Voice
+    instructions: str | None
+    response_format: AudioFormat
+    speed: float | None
+    stream_format: StreamFormat | None
 
 
 class TranslationOptions(TypedDict, total=False):
@@ -67,6 +82,22 @@ class TranscriptionOptions(TranslationOptions, total=False):
     keywords: Sequence[str] | None
 
 
+def check_keywords(options: Mapping[str, Any], accepted: Collection[str], what: str) -> None:
+    """Refuse a keyword the request does not take, as a typed error that names the valid ones.
+
+    A misspelt option (``temprature=``) would otherwise be dropped without a word.
+    """
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise OneRouterInputError(
+            f"{what} does not take {', '.join(map(repr, unknown))}; "
+            f"its options are: {', '.join(sorted(accepted))}."
+        )
+
+
+_TRANSCRIPTION_KEYWORDS = frozenset(TranscriptionOptions.__annotations__)  # inherited ones too
+
+
 def _check_range(name: str, value: float | None, low: float, high: float) -> None:
     if value is None:
         return
@@ -82,34 +113,56 @@ def _check_model(model: str) -> None:
 
 
 def validate_language(language: str | None) -> None:
-    """Refuse a language that is not an ISO-639-1 code such as 'en' or 'de'."""
-    if language is not None and not _LANGUAGE.match(language):
+    """Refuse what is not a language tag: ISO-639-1 ('en'), ISO-639-3 ('yue') or BCP-47 ('en-US').
+
+    Only the form is checked; which languages a model knows is the server's to say.
+    """
+    if language is not None and not (isinstance(language, str) and _LANGUAGE.match(language)):
         raise OneRouterInputError(
-            f"`language` is {language!r}; give a two-letter ISO-639-1 code such as 'en' or 'de'."
+            f"`language` is {language!r}; give an ISO-639-1 code such as 'en' or 'de' "
+            "(ISO-639-3 codes such as 'yue' and BCP-47 tags such as 'en-US' work too)."
         )
 
 
-def speech_payload(
-    text: str,
-    *,
-    model: str = DEFAULT_TTS_MODEL,
-    voice: str = DEFAULT_VOICE,
-    instructions: str | None = None,
-    response_format: AudioFormat = "mp3",
-    speed: float | None = None,
-    stream_format: StreamFormat | None = None,
-) -> dict[str, Any]:
-    """Validate a speech request and return its JSON body."""
-    if not isinstance(text, str) or not text.strip():
-        raise OneRouterInputError("The text to speak is empty. Give at least one word.")
+def _voice(voice: object) -> Voice:
+    """A voice name, or a custom voice object ``{"id": "voice_1234"}``."""
+    if isinstance(voice, str) and voice.strip():
+        return voice
+    if isinstance(voice, Mapping) and set(voice) == {"id"}:
+        voice_id = voice["id"]
+        if isinstance(voice_id, str) and voice_id.strip():
+            return {"id": voice_id}
+    raise OneRouterInputError(
+        "`voice` must be a non-empty voice name such as 'alloy', or a custom voice "
+        "{'id': 'voice_1234'}."
+    )
+
+
+def _check_length(what: str, text: str) -> None:
     if len(text) > MAX_SPEECH_INPUT_CHARS:
         raise OneRouterInputError(
-            f"The text is {len(text):,} characters; the limit is {MAX_SPEECH_INPUT_CHARS:,}. "
+            f"The {what} is {len(text):,} characters; the limit is {MAX_SPEECH_INPUT_CHARS:,}. "
             "Shorten it or split it into several calls."
         )
+
+
+def speech_payload(text: str, **options: Any) -> dict[str, Any]:
+    """Validate a speech request (options as in :class:`SpeechOptions`); return its JSON body."""
+    check_keywords(options, SpeechOptions.__annotations__, "A speech request")
+    if not isinstance(text, str) or not text.strip():
+        raise OneRouterInputError("The text to speak is empty. Give at least one word.")
+    _check_length("text", text)
+    model = options.get("model", DEFAULT_TTS_MODEL)
     _check_model(model)
-    if not isinstance(voice, str) or not voice.strip():
-        raise OneRouterInputError("`voice` must be a non-empty voice name, e.g. 'alloy'.")
+    voice = _voice(options.get("voice", DEFAULT_VOICE))
+    instructions = options.get("instructions")
+    if instructions is not None:
+        if not isinstance(instructions, str):
+            raise OneRouterInputError("`instructions` must be text, e.g. 'warm and calm'.")
+        _check_length("instructions text", instructions)
+    response_format = options.get("response_format", "mp3")
+    speed = options.get("speed")
+    stream_format = options.get("stream_format")
     check_choice("response_format", response_format, AudioFormat)
     _check_range("speed", speed, 0.25, 4.0)
     if stream_format is not None:
@@ -126,16 +179,33 @@ def speech_payload(
     return {key: value for key, value in payload.items() if value is not None}
 
 
-def _chunking_field(strategy: ChunkingStrategy) -> str:
+def _form_value(value: object) -> str:
+    """A scalar as the official SDK writes it in a form: booleans in lower case."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _chunking_fields(strategy: ChunkingStrategy) -> list[FormField]:
+    """``auto`` as one field; VAD settings as bracketed fields, as the official SDK sends them."""
     if strategy == "auto":
-        return "auto"
-    if isinstance(strategy, ServerVad):
-        return json.dumps(strategy.model_dump(exclude_none=True))
-    raise OneRouterInputError("`chunking_strategy` must be 'auto' or a ServerVad(...) object.")
+        return [("chunking_strategy", "auto")]
+    try:
+        vad = strategy if isinstance(strategy, ServerVad) else ServerVad.model_validate(strategy)
+    except pydantic.ValidationError:
+        raise OneRouterInputError(
+            "`chunking_strategy` must be 'auto', a ServerVad(...) or a dict such as "
+            "{'type': 'server_vad', 'threshold': 0.5}."
+        ) from None
+    return [
+        (f"chunking_strategy[{name}]", _form_value(value))
+        for name, value in vad.model_dump(exclude_none=True).items()
+    ]
 
 
 def translation_fields(response_format: str, **options: Any) -> list[FormField]:
     """Validate a translation request and return its form fields (without the file)."""
+    check_keywords(options, TranslationOptions.__annotations__, "A translation")
     check_choice("response_format", response_format, TranslationFormat)
     return _common_fields(response_format, options)
 
@@ -143,6 +213,7 @@ def translation_fields(response_format: str, **options: Any) -> list[FormField]:
 def _common_fields(response_format: str, options: dict[str, Any]) -> list[FormField]:
     model = options.get("model", DEFAULT_TRANSCRIPTION_MODEL)
     _check_model(model)
+    check_transcript_format(model, response_format)
     temperature = options.get("temperature")
     _check_range("temperature", temperature, 0.0, 1.0)
     fields: list[FormField] = [("model", model), ("response_format", response_format)]
@@ -155,6 +226,7 @@ def _common_fields(response_format: str, options: dict[str, Any]) -> list[FormFi
 
 def transcription_fields(response_format: str, **options: Any) -> list[FormField]:
     """Validate a transcription request and return its form fields (without the file)."""
+    check_keywords(options, _TRANSCRIPTION_KEYWORDS, "A transcription")
     check_choice("response_format", response_format, TranscriptFormat)
     fields = _common_fields(response_format, options)
     language = options.get("language")
@@ -171,7 +243,7 @@ def transcription_fields(response_format: str, **options: Any) -> list[FormField
         check_choice("include", item, TranscriptExtra)
         fields.append(("include[]", item))
     if options.get("chunking_strategy") is not None:
-        fields.append(("chunking_strategy", _chunking_field(options["chunking_strategy"])))
+        fields.extend(_chunking_fields(options["chunking_strategy"]))
     names = list(options.get("known_speaker_names") or ())
     references = list(options.get("known_speaker_references") or ())
     if len(names) != len(references) or len(names) > 4:

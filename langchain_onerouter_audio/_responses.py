@@ -109,9 +109,15 @@ class TranscriptStream:
     """
 
     def __init__(
-        self, content_type: str, request_id: str | None, *, secret: SecretStr | None = None
+        self,
+        content_type: str,
+        request_id: str | None,
+        *,
+        secret: SecretStr | None = None,
+        response_format: str = "json",
     ) -> None:
         self._streamed = content_type.startswith("text/event-stream")
+        self._format = response_format
         self._request_id = request_id
         self._events = SseEvents("transcript", secret=secret)  # masks the key in error events
         self._secret = secret
@@ -141,7 +147,8 @@ class TranscriptStream:
         """Once the body has ended: the last event, which must be ``transcript.text.done``.
 
         A stream that stops before that event was cut short: its text is incomplete. A
-        non-streamed answer becomes its single done event here.
+        non-streamed answer becomes its done event here, with every field it has (languages,
+        logprobs, usage, and any the API adds), after its speaker turns for diarized_json.
         """
         if self._streamed:
             events = self._typed(self._events.flush())
@@ -153,7 +160,11 @@ class TranscriptStream:
                 )
             return events
         result = parse_transcript(
-            "json", bytes(self._body), request_id=self._request_id, secret=self._secret
+            self._format, bytes(self._body), request_id=self._request_id, secret=self._secret
         )
-        assert isinstance(result, Transcription)
-        return [TranscriptTextDone(text=result.text, logprobs=result.logprobs, usage=result.usage)]
+        assert isinstance(result, (Transcription, TranscriptionDiarized))
+        turns = list(result.segments) if isinstance(result, TranscriptionDiarized) else []
+        done = TranscriptTextDone.model_validate(
+            result.model_dump(exclude_unset=True, exclude={"segments"})
+        )
+        return [*turns, done]

@@ -1,7 +1,9 @@
 """Retry policy: which failures are retried, and how long to wait between attempts.
 
 Backoff is exponential with jitter and honours ``Retry-After`` / ``retry-after-ms``, as the
-OpenAI SDK does. Sleep and clock are injectable so tests never really wait.
+OpenAI SDK does. A server that asks for a longer wait than ``max_retry_after`` is not asked
+again: the error is raised at once, carrying ``retry_after``, so the caller can schedule.
+Sleep and clock are injectable so tests never really wait.
 """
 
 from __future__ import annotations
@@ -135,20 +137,37 @@ class RetryPolicy:
                 f"`max_retries` is {self.max_retries!r}; use a whole number, 0 or more."
             )
 
+    def should_retry(self, error: BaseException) -> bool:
+        """Retry a transient failure, unless the server asked for a wait over the cap.
+
+        Retrying sooner than asked would only hammer a server that said when to come back.
+        """
+        if not is_retryable(error):
+            return False
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None and retry_after > self.max_retry_after:
+            logger.info(
+                "The server asked to wait %.0f s, over max_retry_after=%.0f s; not retrying",
+                retry_after,
+                self.max_retry_after,
+            )
+            return False
+        return True
+
     def delay(self, attempt: int, error: BaseException | None) -> float:
         """Seconds to wait after failed attempt number ``attempt``.
 
         Args:
             attempt: The attempt that failed, from 1.
             error: Its error; its ``retry_after`` (seconds the server asked for) is used
-                when it is within ``max_retry_after``.
+                when it has one (only waits within ``max_retry_after`` are retried).
 
         Returns:
             The wait in seconds.
 
         """
         retry_after = getattr(error, "retry_after", None)
-        if retry_after is not None and 0 <= retry_after <= self.max_retry_after:
+        if retry_after is not None:
             return float(retry_after)
         backoff = min(self.initial_delay * 2.0 ** (attempt - 1), self.max_delay)
         return backoff * (1.0 - 0.25 * self.jitter())
@@ -178,7 +197,7 @@ class RetryPolicy:
         return Retrying(
             stop=stop_after_attempt(self.max_retries + 1),
             wait=self._wait,
-            retry=retry_if_exception(is_retryable),
+            retry=retry_if_exception(self.should_retry),
             sleep=self.sleep,
             before_sleep=self._log,
             reraise=True,
@@ -189,7 +208,7 @@ class RetryPolicy:
         return AsyncRetrying(
             stop=stop_after_attempt(self.max_retries + 1),
             wait=self._wait,
-            retry=retry_if_exception(is_retryable),
+            retry=retry_if_exception(self.should_retry),
             sleep=self.async_sleep,
             before_sleep=self._log,
             reraise=True,

@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import httpx
+from langchain_core.rate_limiters import BaseRateLimiter
 from langchain_core.utils import from_env, secret_from_env
 from pydantic import (
     BaseModel,
@@ -36,7 +37,14 @@ __all__ = [
     "refuse_client_with_settings",
 ]
 
-CLIENT_SETTINGS = ("api_key", "base_url", "timeout", "max_retries", "max_upload_bytes")
+CLIENT_SETTINGS = (
+    "api_key",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "max_upload_bytes",
+    "rate_limiter",
+)
 """The settings that configure a client, in the order of its constructor."""
 
 # A misspelt setting (``api_kye=``) is an error, not silently dropped; the error must not
@@ -54,6 +62,7 @@ class ClientSettings(TypedDict, total=False):
     base_url: str | None
     timeout: float | httpx.Timeout | None
     max_retries: int
+    rate_limiter: BaseRateLimiter | None
 
 
 def refuse_client_with_settings(client: object, given: Collection[str]) -> None:
@@ -95,6 +104,8 @@ class ClientSettingsMixin(BaseModel):
     """Retries after the first attempt for transient failures."""
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     """Largest upload the client sends."""
+    rate_limiter: BaseRateLimiter | None = Field(default=None, exclude=True)
+    """Paces requests: acquired before every attempt (e.g. ``InMemoryRateLimiter``)."""
     # Declared after the settings: its default is built from their validated values.
     client: OneRouterAudioClient = Field(default_factory=client_from_settings, exclude=True)
     """The client that sends requests; built from the settings above when not given."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from langchain_onerouter_audio._files import atomic_output, check_target, unwritable_target
 from langchain_onerouter_audio._sse import SseAudioWriter
 from langchain_onerouter_audio.errors import OneRouterResponseError
+from langchain_onerouter_audio.models import SpeechUsage
 
 __all__ = ["Sink", "SpeechOutput", "checked_target", "collected", "sink", "wrong_type"]
 
@@ -32,6 +33,8 @@ class SpeechOutput:
     target: Path | None = None
     overwrite: bool = False
     sse: bool = False
+    on_usage: Callable[[SpeechUsage], None] | None = None
+    """Called with the usage an event stream reports at its end."""
 
 
 def checked_target(path: str | os.PathLike[str], overwrite: bool) -> Path:
@@ -49,7 +52,7 @@ def sink(speech: SpeechOutput | None, secret: SecretStr) -> Iterator[Sink]:
     """
     if speech is None or speech.target is None:
         buffer = io.BytesIO()
-        out: Sink = SseAudioWriter(buffer, secret=secret) if speech and speech.sse else buffer
+        out: Sink = _events(buffer, speech, secret) if speech and speech.sse else buffer
         yield out
         out.flush()  # the body ended: an event stream may hold a last, unterminated event
         _require_audio(speech, buffer)
@@ -59,10 +62,14 @@ def sink(speech: SpeechOutput | None, secret: SecretStr) -> Iterator[Sink]:
             handle = stack.enter_context(atomic_output(speech.target, overwrite=speech.overwrite))
         except OSError as error:  # a failed write, though, stays an OSError (disk full)
             raise unwritable_target(speech.target, error) from None
-        out = SseAudioWriter(handle, secret=secret) if speech.sse else handle
+        out = _events(handle, speech, secret) if speech.sse else handle
         yield out
         out.flush()
         _require_audio(speech, handle)
+
+
+def _events(out: BinaryIO, speech: SpeechOutput, secret: SecretStr) -> SseAudioWriter:
+    return SseAudioWriter(out, secret=secret, on_usage=speech.on_usage)
 
 
 def collected(out: Sink) -> bytes:

@@ -14,13 +14,16 @@ import base64
 import codecs
 import json
 import re
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
+import pydantic
 from httpx_sse._decoders import SSEDecoder
 from pydantic import SecretStr
 
 from langchain_onerouter_audio._error_factories import redact
 from langchain_onerouter_audio.errors import OneRouterResponseError
+from langchain_onerouter_audio.models import SpeechAudioDone, SpeechUsage
 
 __all__ = ["SseAudioWriter", "SseEvents", "SseLines"]
 
@@ -110,11 +113,21 @@ def _payload(data: str, kind: str) -> dict[str, Any] | None:
 
 
 class SseAudioWriter:
-    """Accepts SSE bytes as they arrive and writes the decoded audio to ``out``."""
+    """Accepts SSE bytes as they arrive and writes the decoded audio to ``out``.
 
-    def __init__(self, out: BinaryIO, *, secret: SecretStr | None = None) -> None:
+    The ``speech.audio.done`` event's usage goes to ``on_usage``, when given.
+    """
+
+    def __init__(
+        self,
+        out: BinaryIO,
+        *,
+        secret: SecretStr | None = None,
+        on_usage: Callable[[SpeechUsage], None] | None = None,
+    ) -> None:
         self.out = out
         self._events = SseEvents("speech", secret=secret)
+        self._on_usage = on_usage
 
     def write(self, chunk: bytes) -> int:
         """Decode every complete event in the buffer; keep the rest for the next chunk."""
@@ -129,6 +142,18 @@ class SseAudioWriter:
         for payload in payloads:
             if payload.get("type") == "speech.audio.delta":
                 self.out.write(_audio(payload))
+            elif payload.get("type") == "speech.audio.done" and self._on_usage is not None:
+                usage = _usage(payload)
+                if usage is not None:
+                    self._on_usage(usage)
+
+
+def _usage(payload: dict[str, Any]) -> SpeechUsage | None:
+    """The done event's usage; one of a shape not understood costs no audio, only itself."""
+    try:
+        return SpeechAudioDone.model_validate(payload).usage
+    except pydantic.ValidationError:
+        return None
 
 
 def _audio(payload: dict[str, Any]) -> bytes:

@@ -20,7 +20,7 @@ from langchain_core.documents import Document
 from typing_extensions import Unpack
 
 from langchain_onerouter_audio._cache import TranscriptCache, audio_digest, cache_key
-from langchain_onerouter_audio._checks import check_choice
+from langchain_onerouter_audio._checks import check_choice, check_transcript_format
 from langchain_onerouter_audio._documents import (
     MODE_FORMATS,
     Mode,
@@ -45,7 +45,7 @@ from langchain_onerouter_audio._settings import (
 from langchain_onerouter_audio._splitting import SplitChunk, split_audio
 from langchain_onerouter_audio._stitch import stitch_transcripts
 from langchain_onerouter_audio.errors import OneRouterInputError
-from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES
+from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES, ChunkingStrategy
 
 __all__ = ["Transcriber", "TranscriberOptions"]
 
@@ -56,10 +56,15 @@ class TranscriberOptions(ClientSettings, total=False):
     """Settings shared by OneRouterTranscriptLoader and OneRouterAudioParser.
 
     client: an OneRouterAudioClient to use; else one is built from api_key, base_url,
-        timeout, max_retries (each as for the client, from the environment when not given).
-    mode: "single" (default), "segments", "srt" or "vtt".
+        timeout, max_retries, rate_limiter (each as for the client, from the environment
+        when not given).
+    mode: "single" (default), "segments", "srt" or "vtt". A model that cannot give the
+        mode's format (gpt-4o-transcribe gives json and text only, so "single") is refused
+        when the loader is built, not once per file.
     task: "transcribe" (default) or "translate" (into English).
     model, language, prompt, temperature: request options (language: transcription only).
+    chunking_strategy: "auto" or VAD settings (transcription only; needed by
+        gpt-4o-transcribe-diarize for audio over 30 seconds).
     max_upload_bytes: files larger than this are split (default and ceiling: the client's
         limit, 25 MB unless the client was given another).
     cache_dir: folder for the transcript cache; off when not given.
@@ -71,6 +76,7 @@ class TranscriberOptions(ClientSettings, total=False):
     language: str | None
     prompt: str | None
     temperature: float | None
+    chunking_strategy: ChunkingStrategy | None
     max_upload_bytes: int | None
     cache_dir: str | os.PathLike[str] | None
 
@@ -122,11 +128,27 @@ class Transcriber:
             prompt=options.get("prompt"),
             temperature=options.get("temperature"),
         )
+        chunking = options.get("chunking_strategy")
+        if chunking is not None:  # only when given: cache keys of other loads stay as they were
+            if self.task == "translate":
+                raise OneRouterInputError("`chunking_strategy` applies to task='transcribe' only.")
+            self._options["chunking_strategy"] = chunking
+        self._check_model_gives_mode()
         transcription_fields(self.response_format, **self._options)  # fail early on bad options
         # A piece the client would refuse is never sent: the client's limit caps this one.
         self.max_upload_bytes = min(limit or sys.maxsize, self.client.max_upload_bytes)
         cache_dir = options.get("cache_dir")
         self.cache = TranscriptCache(cache_dir) if cache_dir is not None else None
+
+    def _check_model_gives_mode(self) -> None:
+        """Refuse now a mode whose format the model cannot give, in the loader's own terms."""
+        try:
+            check_transcript_format(self.model, self.response_format)
+        except OneRouterInputError as error:
+            raise OneRouterInputError(
+                f"mode={self.mode!r} needs {self.response_format} transcripts: {error} "
+                "Use mode='single', or a model with timestamps such as whisper-1."
+            ) from None
 
     @property
     def response_format(self) -> WireFormat:

@@ -405,7 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         _stt_options(command, formats)
         if name == "transcribe":
-            command.add_argument("--language", help="ISO-639-1 code, e.g. en or de")
+            command.add_argument("--language", help="language code, e.g. en, yue or en-US")
         command.set_defaults(run=_speech_to_text)
 
     load = commands.add_parser(
@@ -421,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_TRANSCRIPTION_MODEL,
         help=f"default: {DEFAULT_TRANSCRIPTION_MODEL}",
     )
-    load.add_argument("--language", help="ISO-639-1 code (transcribe only)")
+    load.add_argument("--language", help="language code, e.g. en or yue (transcribe only)")
     load.add_argument("--prompt", help="hint: names, jargon or preceding text")
     load.add_argument("--jsonl", action="store_true", help="one JSON document per line")
     load.add_argument("--max-concurrency", type=int, default=4, help="files at once (default 4)")

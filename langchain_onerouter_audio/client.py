@@ -12,24 +12,32 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, TypedDict, overload
+from typing import Literal, overload
 
 import httpx
+from langchain_core.rate_limiters import BaseRateLimiter
 from pydantic import SecretStr
 from typing_extensions import Self, Unpack
 
-from langchain_onerouter_audio._base_client import BaseClient, TranscriptFile, raw_body
+from langchain_onerouter_audio._base_client import (
+    BaseClient,
+    StreamedTranscriptFormat,
+    TranscriptFile,
+    raw_body,
+)
 from langchain_onerouter_audio._client_settings import (
     DEFAULT_TIMEOUT,
     checked_base_url,
     checked_key,
+    checked_rate_limiter,
     checked_timeout,
     checked_upload_limit,
 )
 from langchain_onerouter_audio._params import (
+    SpeechOptions,
     TranscriptionOptions,
     TranslationOptions,
     speech_payload,
@@ -41,26 +49,17 @@ from langchain_onerouter_audio._retry import RetryPolicy
 from langchain_onerouter_audio._speech_sinks import SpeechOutput, checked_target
 from langchain_onerouter_audio.models import (
     MAX_UPLOAD_BYTES,
-    AudioFormat,
-    StreamFormat,
+    SpeechUsage,
     Transcription,
     TranscriptionDiarized,
     TranscriptionStreamEvent,
     TranscriptionVerbose,
 )
 
-__all__ = ["DEFAULT_TIMEOUT", "OneRouterAudioClient", "SpeechOptions"]
+__all__ = ["DEFAULT_TIMEOUT", "OneRouterAudioClient", "SpeechOptions", "UsageCallback"]
 
-
-class SpeechOptions(TypedDict, total=False):
-    """Optional fields of a speech request."""
-
-    model: str
-    voice: str
-    instructions: str | None
-    response_format: AudioFormat
-    speed: float | None
-    stream_format: StreamFormat | None
+UsageCallback = Callable[[SpeechUsage], None]
+"""Called with the tokens a streamed speech request used (``stream_format="sse"``)."""
 
 
 class OneRouterAudioClient(BaseClient):
@@ -90,6 +89,9 @@ class OneRouterAudioClient(BaseClient):
             and connection errors (default 2: up to three attempts).
         retry_policy: RetryPolicy | None
             Backoff in full (delays, ``Retry-After`` cap, sleep); replaces ``max_retries``.
+        rate_limiter: BaseRateLimiter | None
+            A LangChain rate limiter (e.g. ``InMemoryRateLimiter``), acquired before every
+            attempt, retries included, so one limiter can pace many clients.
 
     Key init args — transport params:
         max_upload_bytes: int
@@ -200,6 +202,7 @@ class OneRouterAudioClient(BaseClient):
         http_client: httpx.Client | None = None,
         http_async_client: httpx.AsyncClient | None = None,
         retry_policy: RetryPolicy | None = None,
+        rate_limiter: BaseRateLimiter | None = None,
     ) -> None:
         super().__init__(
             api_key=checked_key(api_key),
@@ -210,6 +213,7 @@ class OneRouterAudioClient(BaseClient):
             default_headers=default_headers,
             http_client=http_client,
             http_async_client=http_async_client,
+            rate_limiter=checked_rate_limiter(rate_limiter),
         )
 
     @property
@@ -257,14 +261,19 @@ class OneRouterAudioClient(BaseClient):
 
     # -- speech
 
-    def speech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
+    def speech(
+        self, text: str, *, on_usage: UsageCallback | None = None, **options: Unpack[SpeechOptions]
+    ) -> bytes:
         """Synthesise ``text`` and return the audio bytes (mp3 unless ``response_format``).
 
         Args:
             text: The words to speak, 1 to 4096 characters.
+            on_usage: Called with the tokens used (a :class:`SpeechUsage`) once the audio
+                is complete, when the server reports them (``stream_format="sse"``).
             **options: Request fields, all optional: ``model`` (default
-                ``gpt-4o-mini-tts``), ``voice`` (default ``alloy``), ``instructions``
-                (tone, pace, accent), ``response_format`` (mp3, opus, aac, flac, wav or pcm;
+                ``gpt-4o-mini-tts``), ``voice`` (default ``alloy``; a voice name or a custom
+                voice ``{"id": "voice_1234"}``), ``instructions`` (tone, pace, accent; up to
+                4096 characters), ``response_format`` (mp3, opus, aac, flac, wav or pcm;
                 default mp3), ``speed`` (0.25 to 4.0) and ``stream_format`` (``"sse"`` to
                 receive the audio as server-sent events, decoded here, or ``"audio"``).
 
@@ -287,13 +296,15 @@ class OneRouterAudioClient(BaseClient):
 
         """
         payload = speech_payload(text, **options)
-        speech = SpeechOutput(sse=payload.get("stream_format") == "sse")
+        speech = SpeechOutput(sse=payload.get("stream_format") == "sse", on_usage=on_usage)
         return self._send(self._json_request("/audio/speech", payload), raw_body, speech)
 
-    async def aspeech(self, text: str, **options: Unpack[SpeechOptions]) -> bytes:
+    async def aspeech(
+        self, text: str, *, on_usage: UsageCallback | None = None, **options: Unpack[SpeechOptions]
+    ) -> bytes:
         """Async version of :meth:`speech`; same arguments, result and errors."""
         payload = speech_payload(text, **options)
-        speech = SpeechOutput(sse=payload.get("stream_format") == "sse")
+        speech = SpeechOutput(sse=payload.get("stream_format") == "sse", on_usage=on_usage)
         return await self._asend(self._json_request("/audio/speech", payload), raw_body, speech)
 
     def speech_to_file(
@@ -302,6 +313,7 @@ class OneRouterAudioClient(BaseClient):
         text: str,
         *,
         overwrite: bool = False,
+        on_usage: UsageCallback | None = None,
         **options: Unpack[SpeechOptions],
     ) -> Path:
         """Stream synthesised audio into ``path`` (``~`` is expanded) atomically; return it.
@@ -313,6 +325,7 @@ class OneRouterAudioClient(BaseClient):
             path: The file to write; its missing folders are created.
             text: The words to speak, 1 to 4096 characters.
             overwrite: Replace an existing file at ``path``; by default it is refused.
+            on_usage: As for :meth:`speech`.
             **options: The request fields of :meth:`speech`.
 
         Returns:
@@ -330,7 +343,8 @@ class OneRouterAudioClient(BaseClient):
         """
         payload = speech_payload(text, **options)
         target = checked_target(path, overwrite)
-        speech = SpeechOutput(target, overwrite, payload.get("stream_format") == "sse")
+        sse = payload.get("stream_format") == "sse"
+        speech = SpeechOutput(target, overwrite, sse, on_usage)
         self._send(self._json_request("/audio/speech", payload), raw_body, speech)
         return target
 
@@ -340,12 +354,14 @@ class OneRouterAudioClient(BaseClient):
         text: str,
         *,
         overwrite: bool = False,
+        on_usage: UsageCallback | None = None,
         **options: Unpack[SpeechOptions],
     ) -> Path:
         """Async version of :meth:`speech_to_file`; same arguments, result and errors."""
         payload = speech_payload(text, **options)
         target = checked_target(path, overwrite)
-        speech = SpeechOutput(target, overwrite, payload.get("stream_format") == "sse")
+        sse = payload.get("stream_format") == "sse"
+        speech = SpeechOutput(target, overwrite, sse, on_usage)
         await self._asend(self._json_request("/audio/speech", payload), raw_body, speech)
         return target
 
@@ -393,17 +409,21 @@ class OneRouterAudioClient(BaseClient):
         """Transcribe audio in its own language.
 
         Args:
-            file: A path (streamed from disk, ``~`` expanded), a ``(filename, bytes)`` pair,
-                or an upload already checked (sent as is, within ``max_upload_bytes``). It
-                is judged by its bytes as well as its extension (flac, mp3, mp4, mpeg, mpga,
-                m4a, ogg, wav, webm).
+            file: A path (streamed from disk, ``~`` expanded), ``bytes``, a
+                ``(filename, bytes)`` pair, a binary file object (``io.BytesIO``,
+                ``open(path, "rb")``), or an upload already checked (sent as is, within
+                ``max_upload_bytes``). Audio is judged by its bytes: a name the server would
+                not know (``.opus``, ``.oga``, none) is sent as the container the bytes are
+                (``voice.ogg``).
             response_format: ``json`` (default), ``verbose_json``, ``diarized_json``,
-                ``text``, ``srt`` or ``vtt``.
+                ``text``, ``srt`` or ``vtt``. A format the model cannot give
+                (``MODEL_TRANSCRIPT_FORMATS``) is refused before sending.
             **options: Request fields, all optional: ``model`` (default ``whisper-1``),
-                ``language`` (ISO-639-1, e.g. ``"en"``), ``prompt``, ``temperature`` (0 to
-                1), ``timestamp_granularities`` (``verbose_json`` only), ``include``,
-                ``chunking_strategy``, ``known_speaker_names`` with
-                ``known_speaker_references``, ``languages`` and ``keywords``.
+                ``language`` (a language tag, e.g. ``"en"``, ``"yue"``, ``"en-US"``),
+                ``prompt``, ``temperature`` (0 to 1), ``timestamp_granularities``
+                (``verbose_json`` only), ``include``, ``chunking_strategy``,
+                ``known_speaker_names`` with ``known_speaker_references``, ``languages``
+                and ``keywords``.
 
         Returns:
             :class:`Transcription` for ``json``, :class:`TranscriptionVerbose` (language,
@@ -471,19 +491,26 @@ class OneRouterAudioClient(BaseClient):
         return await self._asend(build, self._transcript_decoder(response_format))
 
     def transcribe_stream(
-        self, file: TranscriptFile, **options: Unpack[TranscriptionOptions]
+        self,
+        file: TranscriptFile,
+        *,
+        response_format: StreamedTranscriptFormat = "json",
+        **options: Unpack[TranscriptionOptions],
     ) -> Iterator[TranscriptionStreamEvent]:
         """Transcribe with ``stream=True``: yield text deltas as the server recognises them.
 
         Args:
             file: As for :meth:`transcribe`.
-            **options: The request fields of :meth:`transcribe`; the transcript comes as
-                events, so there is no ``response_format``.
+            response_format: ``json`` (default) or ``diarized_json``
+                (gpt-4o-transcribe-diarize), whose speaker turns arrive as
+                :class:`DiarizedSegment` events.
+            **options: The request fields of :meth:`transcribe`.
 
         Yields:
             :class:`TranscriptTextDelta` events (and speaker turns from a diarizing model),
             then one :class:`TranscriptTextDone` with the whole text. A model that does not
-            stream (whisper-1) answers at once, as that single event.
+            stream (whisper-1) answers at once, as that single event (after its speaker
+            turns, for ``diarized_json``).
 
         Raises:
             OneRouterInputError: The file or an option is invalid; found before sending.
@@ -494,16 +521,22 @@ class OneRouterAudioClient(BaseClient):
             OneRouterResponseError: The stream ended without the done event.
 
         """
-        yield from self._stream_events(self._stream_request(file, options))
+        build = self._stream_request(file, response_format, options)
+        yield from self._stream_events(build, response_format)
 
     async def atranscribe_stream(
-        self, file: TranscriptFile, **options: Unpack[TranscriptionOptions]
+        self,
+        file: TranscriptFile,
+        *,
+        response_format: StreamedTranscriptFormat = "json",
+        **options: Unpack[TranscriptionOptions],
     ) -> AsyncIterator[TranscriptionStreamEvent]:
         """Async version of :meth:`transcribe_stream`; same arguments, events and errors.
 
         Stopping the iteration early closes the response at once.
         """
-        events = self._astream_events(self._stream_request(file, options))
+        build = self._stream_request(file, response_format, options)
+        events = self._astream_events(build, response_format)
         async with contextlib.aclosing(events):  # stopping early closes the response now
             async for event in events:
                 yield event

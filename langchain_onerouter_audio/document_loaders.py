@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Union
+from typing import BinaryIO, Literal, TypeGuard, Union, cast
 
 from langchain_core.document_loaders import BaseLoader
 from langchain_core.documents import Document
@@ -16,6 +17,7 @@ from typing_extensions import Unpack
 
 from langchain_onerouter_audio._checks import check_choice
 from langchain_onerouter_audio._concurrency import aordered_map, ordered_map
+from langchain_onerouter_audio._files import AudioInput, named_bytes
 from langchain_onerouter_audio._transcriber import Transcriber, TranscriberOptions
 from langchain_onerouter_audio.errors import (
     OneRouterAuthenticationError,
@@ -23,13 +25,15 @@ from langchain_onerouter_audio.errors import (
     OneRouterInputError,
     OneRouterPermissionError,
 )
-from langchain_onerouter_audio.models import UPLOAD_FORMATS
+from langchain_onerouter_audio.models import AUDIO_FILE_EXTENSIONS
 
 __all__ = ["LoadFailure", "OneRouterTranscriptLoader", "check_glob"]
 
 logger = logging.getLogger("langchain_onerouter_audio")
 
 PathInput = Union[str, "os.PathLike[str]"]
+LoaderInput = PathInput | bytes | tuple[str, bytes] | BinaryIO
+"""A path (file or folder), or a recording in memory: bytes, (name, bytes), a file object."""
 OnError = Literal["raise", "skip"]
 
 # Problems of one file; anything else (a bad key, a bug) stops the load even when skipping.
@@ -46,6 +50,20 @@ class LoadFailure:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.error}"
+
+
+def _is_one(file_path: object) -> TypeGuard[LoaderInput]:
+    """One input, not a list of them: a path, bytes, a ``(name, bytes)`` pair, a file object."""
+    if isinstance(file_path, tuple):
+        return len(file_path) == 2 and isinstance(file_path[1], (bytes, bytearray))
+    return isinstance(file_path, (str, os.PathLike, bytes, bytearray)) or hasattr(file_path, "read")
+
+
+def _recording(item: LoaderInput) -> Path | tuple[str, bytes]:
+    """A path as given (``~`` expanded), or in-memory audio read now, so a reload sees it too."""
+    if isinstance(item, (str, os.PathLike)):
+        return Path(item).expanduser()
+    return named_bytes(item, sys.maxsize)
 
 
 def _is_visible(path: Path, folder: Path) -> bool:
@@ -73,7 +91,7 @@ def _folder_files(folder: Path, glob: str | None) -> list[Path]:
         path
         for path in folder.rglob("*")
         if path.is_file()
-        and path.suffix.lower().lstrip(".") in UPLOAD_FORMATS
+        and path.suffix.lower().lstrip(".") in AUDIO_FILE_EXTENSIONS
         and _is_visible(path, folder)
     )
 
@@ -97,8 +115,10 @@ class OneRouterTranscriptLoader(BaseLoader):
 
     Args:
         file_path: One audio file, a list of files, or a folder (``~`` is expanded). A
-            folder gives every audio file in it, recursively, hidden ones left out; or,
-            with ``glob``, every file that matches.
+            folder gives every audio file in it (``.opus``, ``.oga`` and ``.aac``
+            included), recursively, hidden ones left out; or, with ``glob``, every file that
+            matches. Recordings in memory (``bytes``, ``(name, bytes)``, a binary file
+            object) may stand in for files, their ``source`` being their name.
         glob: A pattern relative to each folder, e.g. ``"*.mp3"`` or ``"**/*.wav"``. Files
             named directly are loaded whatever it says.
         max_concurrency: How many files are transcribed at once (default 4).
@@ -111,8 +131,11 @@ class OneRouterTranscriptLoader(BaseLoader):
         task: ``"transcribe"`` (default), in the language spoken, or ``"translate"``,
             into English.
         model: Speech-to-text model (default ``whisper-1``).
-        language: ISO-639-1 code of the language spoken, e.g. ``"en"``; detected when not
-            given. Only with ``task="transcribe"``.
+        language: Tag of the language spoken, e.g. ``"en"``, ``"yue"`` or ``"en-US"``;
+            detected when not given. Only with ``task="transcribe"``.
+        chunking_strategy: ``"auto"`` or VAD settings (a ``ServerVad`` or a dict of the
+            API's shape); needed by gpt-4o-transcribe-diarize on audio over 30 s. Only with
+            ``task="transcribe"``.
         prompt: Hint text (names, jargon, the style to follow).
         temperature: Sampling temperature, from 0 to 1.
         max_upload_bytes: Files larger than this are split into pieces that fit, cut at
@@ -125,6 +148,8 @@ class OneRouterTranscriptLoader(BaseLoader):
         base_url: API root URL; read from ``ONEROUTER_BASE_URL`` when not given.
         timeout: Seconds per request, or an ``httpx.Timeout``.
         max_retries: Retries after the first attempt for transient failures (default 2).
+        rate_limiter: A LangChain rate limiter (e.g. ``InMemoryRateLimiter``) acquired
+            before every request.
 
     Raises:
         OneRouterInputError: An argument is invalid (found when the loader is built).
@@ -181,7 +206,7 @@ class OneRouterTranscriptLoader(BaseLoader):
 
     def __init__(
         self,
-        file_path: PathInput | Sequence[PathInput],
+        file_path: LoaderInput | Sequence[LoaderInput],
         *,
         glob: str | None = None,
         max_concurrency: int = 4,
@@ -191,40 +216,48 @@ class OneRouterTranscriptLoader(BaseLoader):
         if max_concurrency < 1:
             raise OneRouterInputError(f"`max_concurrency` is {max_concurrency}; use 1 or more.")
         check_choice("on_error", on_error, OnError)
-        paths = [file_path] if isinstance(file_path, (str, os.PathLike)) else list(file_path)
-        self.file_paths = [Path(path).expanduser() for path in paths]
+        items = [file_path] if _is_one(file_path) else cast(Sequence[LoaderInput], file_path)
+        self._recordings = [_recording(item) for item in items]
+        self.file_paths = [item for item in self._recordings if isinstance(item, Path)]
         self.glob = None if glob is None else check_glob(glob)
         self.max_concurrency = max_concurrency
         self.on_error: OnError = on_error
         self.transcriber = Transcriber(**options)
         self.failures: list[LoadFailure] = []
 
-    def _files(self) -> list[Path]:
-        files: list[Path] = []
-        for path in self.file_paths:
-            files.extend(_folder_files(path, self.glob) if path.is_dir() else [path])
+    def _files(self) -> list[tuple[str, AudioInput]]:
+        """Every recording to load, as (source, audio), in the order given."""
+        files: list[tuple[str, AudioInput]] = []
+        for item in self._recordings:
+            if not isinstance(item, Path):
+                files.append((Path(item[0]).name, item))
+                continue
+            paths = _folder_files(item, self.glob) if item.is_dir() else [item]
+            files.extend((str(path), path) for path in paths)
         return files
 
-    def _load_file(self, path: Path) -> list[Document] | Exception:
+    def _load_file(self, file: tuple[str, AudioInput]) -> list[Document] | Exception:
+        source, audio = file
         try:
-            return self.transcriber.documents(path, str(path))
+            return self.transcriber.documents(audio, source)
         except _PER_FILE_ERRORS as error:
             return error
 
-    async def _aload_file(self, path: Path) -> list[Document] | Exception:
+    async def _aload_file(self, file: tuple[str, AudioInput]) -> list[Document] | Exception:
+        source, audio = file
         try:
-            return await self.transcriber.adocuments(path, str(path))
+            return await self.transcriber.adocuments(audio, source)
         except _PER_FILE_ERRORS as error:
             return error
 
-    def _accept(self, path: Path, outcome: list[Document] | Exception) -> list[Document]:
+    def _accept(self, source: str, outcome: list[Document] | Exception) -> list[Document]:
         """Documents of a finished file; a failure is raised or recorded per ``on_error``."""
         if not isinstance(outcome, Exception):
             return outcome
         if self.on_error == "raise" or isinstance(outcome, _GLOBAL_ERRORS):
             raise outcome
-        logger.warning("Skipping %s: %s", path, outcome)
-        self.failures.append(LoadFailure(str(path), outcome))
+        logger.warning("Skipping %s: %s", source, outcome)
+        self.failures.append(LoadFailure(source, outcome))
         return []
 
     def lazy_load(self) -> Iterator[Document]:
@@ -245,8 +278,8 @@ class OneRouterTranscriptLoader(BaseLoader):
         files = self._files()
         outcomes = ordered_map(self._load_file, files, self.max_concurrency)
         with contextlib.closing(outcomes):
-            for path, outcome in zip(files, outcomes, strict=True):
-                yield from self._accept(path, outcome)
+            for (source, _), outcome in zip(files, outcomes, strict=True):
+                yield from self._accept(source, outcome)
 
     async def alazy_load(self) -> AsyncIterator[Document]:
         """Async version of :meth:`lazy_load`, on the client's async methods.
@@ -265,8 +298,8 @@ class OneRouterTranscriptLoader(BaseLoader):
         files = self._files()
         outcomes = aordered_map(self._aload_file, files, self.max_concurrency)
         try:
-            for path in files:
-                for document in self._accept(path, await anext(outcomes)):
+            for source, _ in files:
+                for document in self._accept(source, await anext(outcomes)):
                     yield document
         finally:
             await outcomes.aclose()

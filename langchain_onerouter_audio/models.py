@@ -6,11 +6,13 @@ ones are exported as constants. Values fixed by the wire format are closed ``Lit
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from typing_extensions import TypedDict
 
 __all__ = [
+    "AUDIO_FILE_EXTENSIONS",
     "DEFAULT_BASE_URL",
     "KNOWN_TRANSCRIPTION_MODELS",
     "KNOWN_TTS_MODELS",
@@ -27,9 +29,15 @@ __all__ = [
     "UPLOAD_MIME_TYPES",
     "AudioFormat",
     "ChunkingStrategy",
+    "CustomVoice",
     "DiarizedSegment",
     "Logprob",
     "Segment",
+    "ServerVad",
+    "SpeechAudioDelta",
+    "SpeechAudioDone",
+    "SpeechStreamEvent",
+    "SpeechUsage",
     "StreamFormat",
     "TimestampGranularity",
     "TranscriptExtra",
@@ -38,13 +46,16 @@ __all__ = [
     "TranscriptTextDone",
     "Transcription",
     "TranscriptionDiarized",
+    "TranscriptionLanguage",
     "TranscriptionStreamEvent",
     "TranscriptionVerbose",
     "TranslationFormat",
     "UploadFormat",
     "Usage",
     "UsageDuration",
+    "UsageOther",
     "UsageTokens",
+    "Voice",
     "Word",
 ]
 
@@ -70,6 +81,9 @@ SPEECH_FORMATS: tuple[AudioFormat, ...] = get_args(AudioFormat)
 UploadFormat = Literal["flac", "mp3", "mp4", "mpeg", "mpga", "m4a", "ogg", "wav", "webm"]
 """File extensions the transcription and translation endpoints read."""
 UPLOAD_FORMATS: tuple[UploadFormat, ...] = get_args(UploadFormat)
+AUDIO_FILE_EXTENSIONS: tuple[str, ...] = (*UPLOAD_FORMATS, "oga", "opus", "aac")
+"""Extensions a folder load picks up: the API's own, and audio sent under the name its bytes
+deserve (an Ogg ``.opus`` goes out as ``.ogg``)."""
 StreamFormat = Literal["sse", "audio"]
 """How streamed speech comes: server-sent events, or the audio bytes as they are."""
 TranscriptFormat = Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
@@ -122,7 +136,11 @@ class _Wire(BaseModel):
 
 
 class ServerVad(_Wire):
-    """Manual voice-activity-detection settings for ``chunking_strategy``."""
+    """Manual voice-activity-detection settings for ``chunking_strategy``.
+
+    Sent as bracketed form fields (``chunking_strategy[type]=server_vad``), as the
+    official SDK sends them; a plain dict of the same shape is taken too.
+    """
 
     type: Literal["server_vad"] = "server_vad"
     prefix_padding_ms: int | None = None
@@ -130,7 +148,18 @@ class ServerVad(_Wire):
     threshold: float | None = None
 
 
-ChunkingStrategy = Literal["auto"] | ServerVad
+ChunkingStrategy = Literal["auto"] | ServerVad | dict[str, Any]
+"""``"auto"``, a :class:`ServerVad`, or a dict of its shape (``{"type": "server_vad"}``)."""
+
+
+class CustomVoice(TypedDict):
+    """A custom voice made for the account, named by its id (``{"id": "voice_1234"}``)."""
+
+    id: str
+
+
+Voice = str | CustomVoice
+"""A voice name (``"alloy"``) or a custom voice object (``{"id": "voice_1234"}``)."""
 
 
 class UsageTokens(_Wire):
@@ -150,14 +179,49 @@ class UsageDuration(_Wire):
     seconds: float
 
 
-Usage = Annotated[UsageTokens | UsageDuration, Field(discriminator="type")]
+class UsageOther(_Wire):
+    """Usage of a shape this package does not know, kept as the server sent it."""
+
+    type: str | None = None
+
+
+_TOKEN_FIELDS = ("input_tokens", "output_tokens", "total_tokens")
+
+
+def _usage_kind(value: Any) -> str:
+    """Which usage a body is: by its ``type`` when it has one, else by its fields.
+
+    Servers (and the spec's own streaming example) send usage without ``type``; a shape
+    that fits neither kind is kept as :class:`UsageOther` rather than failing the transcript.
+    """
+    if isinstance(value, BaseModel):
+        return {UsageTokens: "tokens", UsageDuration: "duration"}.get(type(value), "other")
+    if not isinstance(value, dict):
+        return "other"
+    kind = value.get("type")
+    tokens = all(isinstance(value.get(name), int) for name in _TOKEN_FIELDS)
+    seconds = isinstance(value.get("seconds"), (int, float))
+    if kind in ("tokens", None) and tokens:
+        return "tokens"
+    if kind in ("duration", None) and seconds:
+        return "duration"
+    return "other"
+
+
+Usage = Annotated[
+    Annotated[UsageTokens, Tag("tokens")]
+    | Annotated[UsageDuration, Tag("duration")]
+    | Annotated[UsageOther, Tag("other")],
+    Discriminator(_usage_kind),
+]
+"""Usage by tokens or by seconds (told apart by ``type``, else by fields), or as sent."""
 
 
 class Logprob(_Wire):
     """Log probability of one token (``include=["logprobs"]``)."""
 
     token: str | None = None
-    bytes: list[float] | None = None
+    bytes: list[int] | None = None
     logprob: float | None = None
 
 
@@ -176,22 +240,23 @@ class Segment(_Wire):
     """One segment of a verbose transcript; times in seconds from the start of the audio.
 
     The loader's and parser's ``segments`` mode makes one Document of each.
+    The decoder's statistics are None when the server leaves them out (they are not made up).
     """
 
     id: int
     start: float
     end: float
     text: str
-    seek: int = 0
-    tokens: list[int] = Field(default_factory=list)
-    temperature: float = 0.0
-    avg_logprob: float = 0.0
-    compression_ratio: float = 0.0
-    no_speech_prob: float = 0.0
+    seek: int | None = None
+    tokens: list[int] | None = None
+    temperature: float | None = None
+    avg_logprob: float | None = None
+    compression_ratio: float | None = None
+    no_speech_prob: float | None = None
 
 
 class DiarizedSegment(_Wire):
-    """One speaker turn of a ``diarized_json`` transcript."""
+    """One speaker turn of a ``diarized_json`` transcript (also a streamed event)."""
 
     id: str
     start: float
@@ -199,6 +264,12 @@ class DiarizedSegment(_Wire):
     speaker: str
     text: str
     type: Literal["transcript.text.segment"] = "transcript.text.segment"
+
+
+class TranscriptionLanguage(_Wire):
+    """A language the server heard (``languages`` of a transcript)."""
+
+    code: str
 
 
 class Transcription(_Wire):
@@ -220,6 +291,7 @@ class Transcription(_Wire):
     """
 
     text: str
+    languages: list[TranscriptionLanguage] | None = None
     logprobs: list[Logprob] | None = None
     usage: Usage | None = None
 
@@ -271,6 +343,7 @@ class TranscriptTextDelta(_Wire):
     type: Literal["transcript.text.delta"] = "transcript.text.delta"
     delta: str
     logprobs: list[Logprob] | None = None
+    segment_id: str | None = None
 
 
 class TranscriptTextDone(_Wire):
@@ -281,6 +354,7 @@ class TranscriptTextDone(_Wire):
 
     type: Literal["transcript.text.done"] = "transcript.text.done"
     text: str
+    languages: list[TranscriptionLanguage] | None = None
     logprobs: list[Logprob] | None = None
     usage: Usage | None = None
 
@@ -288,3 +362,28 @@ class TranscriptTextDone(_Wire):
 TranscriptionStreamEvent = Annotated[
     TranscriptTextDelta | DiarizedSegment | TranscriptTextDone, Field(discriminator="type")
 ]
+
+
+class SpeechUsage(_Wire):
+    """Tokens a streamed speech request used (``speech.audio.done``)."""
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    total_tokens: int | None = None
+
+
+class SpeechAudioDelta(_Wire):
+    """A piece of streamed speech (``stream_format="sse"``): base64 audio."""
+
+    type: Literal["speech.audio.delta"] = "speech.audio.delta"
+    audio: str
+
+
+class SpeechAudioDone(_Wire):
+    """The end of streamed speech, with the tokens it used."""
+
+    type: Literal["speech.audio.done"] = "speech.audio.done"
+    usage: SpeechUsage | None = None
+
+
+SpeechStreamEvent = Annotated[SpeechAudioDelta | SpeechAudioDone, Field(discriminator="type")]

@@ -36,6 +36,7 @@ from langchain_onerouter_audio.models import (
     PCM_SAMPLE_WIDTH,
     SPEECH_MIME_TYPES,
     AudioFormat,
+    Voice,
 )
 
 __all__ = [
@@ -202,8 +203,8 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
 
     model: str = DEFAULT_TTS_MODEL
     """TTS model, e.g. gpt-4o-mini-tts, tts-1, tts-1-hd."""
-    voice: str = DEFAULT_VOICE
-    """Voice to speak with, e.g. alloy, coral, nova."""
+    voice: Voice = DEFAULT_VOICE
+    """Voice to speak with, e.g. alloy, coral, nova, or a custom voice ``{"id": ...}``."""
     audio_format: AudioFormat = "mp3"
     """Format of each chunk's audio (the API's ``response_format``)."""
     instructions: str | None = None

@@ -16,7 +16,12 @@ from langchain_onerouter_audio._params import (
     DEFAULT_VOICE,
 )
 from langchain_onerouter_audio._settings import SETTINGS_CONFIG, ClientSettingsMixin
-from langchain_onerouter_audio.models import AudioFormat, TranslationFormat
+from langchain_onerouter_audio.models import (
+    AudioFormat,
+    ChunkingStrategy,
+    TranslationFormat,
+    Voice,
+)
 from langchain_onerouter_audio.tools import (
     DEFAULT_OUTPUT_DIR,
     OneRouterTextToSpeechTool,
@@ -105,7 +110,7 @@ class OneRouterAudioToolkit(ClientSettingsMixin, BaseToolkit):
     """Folder the speech tool writes to."""
     tts_model: str = DEFAULT_TTS_MODEL
     """TTS model of ``text_to_speech``, e.g. gpt-4o-mini-tts, tts-1."""
-    voice: str = DEFAULT_VOICE
+    voice: Voice = DEFAULT_VOICE
     """Voice ``text_to_speech`` uses when the model picks none."""
     audio_format: AudioFormat = "mp3"
     """Format of the files ``text_to_speech`` writes (the API's ``response_format``)."""
@@ -113,6 +118,8 @@ class OneRouterAudioToolkit(ClientSettingsMixin, BaseToolkit):
     """Model of ``transcribe_audio`` and ``translate_audio``, e.g. whisper-1."""
     transcript_format: TranslationFormat = "verbose_json"
     """Unless set, the tools pick it for the model: verbose_json, or json for gpt-4o."""
+    chunking_strategy: ChunkingStrategy | None = None
+    """For transcription: "auto" or VAD settings (gpt-4o-transcribe-diarize over 30 s)."""
     selected_tools: list[str] | None = None
     """Names of the tools to give (text_to_speech, transcribe_audio, translate_audio), in
     this order; all three when not set."""
@@ -152,11 +159,16 @@ class OneRouterAudioToolkit(ClientSettingsMixin, BaseToolkit):
             if "transcript_format" in self.model_fields_set
             else {}
         )
-        tool = (
-            OneRouterTranscriptionTool if name == "transcribe_audio" else OneRouterTranslationTool
-        )
-        return tool(
-            client=self.client, model=self.transcription_model, root_dir=self.root_dir, **chosen
+        if name == "translate_audio":
+            return OneRouterTranslationTool(
+                client=self.client, model=self.transcription_model, root_dir=self.root_dir, **chosen
+            )
+        return OneRouterTranscriptionTool(
+            client=self.client,
+            model=self.transcription_model,
+            root_dir=self.root_dir,
+            chunking_strategy=self.chunking_strategy,
+            **chosen,
         )
 
     def get_tools(self) -> list[BaseTool]:

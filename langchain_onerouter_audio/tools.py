@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from langchain_core.tools import BaseTool, ToolException
@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.v1 import ValidationError as ValidationErrorV1
-from typing_extensions import Self
+from typing_extensions import NotRequired, Self, TypedDict
 
 from langchain_onerouter_audio._checks import check_transcript_format
 from langchain_onerouter_audio._files import UploadFile, resolve_inside
@@ -55,8 +55,12 @@ from langchain_onerouter_audio.models import (
     MAX_SPEECH_INPUT_CHARS,
     UPLOAD_FORMATS,
     AudioFormat,
+    ChunkingStrategy,
+    SpeechUsage,
+    StreamFormat,
     TranscriptFormat,
     TranslationFormat,
+    Voice,
 )
 
 __all__ = [
@@ -161,6 +165,7 @@ class TextToSpeechInput(BaseModel):
     )
     instructions: str | None = Field(
         default=None,
+        max_length=MAX_SPEECH_INPUT_CHARS,
         description=(
             "How to speak: tone, emotion, pace or accent, e.g. 'warm and calm' or "
             "'excited sports commentator'. Leave empty for a neutral reading."
@@ -181,7 +186,9 @@ class SpeechArtifact(TypedDict):
     format: str
     bytes: int
     model: str
-    voice: str
+    voice: Voice
+    usage: NotRequired[SpeechUsage]
+    """Tokens used, when the server reports them (``stream_format="sse"``)."""
 
 
 class OneRouterTextToSpeechTool(_OneRouterAudioTool):
@@ -277,10 +284,12 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
 
     model: str = DEFAULT_TTS_MODEL
     """TTS model, e.g. gpt-4o-mini-tts, tts-1, tts-1-hd."""
-    voice: str = DEFAULT_VOICE
-    """Voice used when the model does not pick one."""
+    voice: Voice = DEFAULT_VOICE
+    """Voice used when the model does not pick one: a name, or a custom voice ``{"id": ...}``."""
     audio_format: AudioFormat = "mp3"
     """Audio format of the file written (the API's ``response_format``)."""
+    stream_format: StreamFormat | None = None
+    """``"sse"`` has the server report token usage, which the artifact then holds."""
     output_dir: Path = DEFAULT_OUTPUT_DIR
     """Folder the audio files are written to; file names are generated, never overwritten."""
 
@@ -302,9 +311,12 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
             instructions=instructions or None,  # models send '' for "not given"
             response_format=self.audio_format,
             speed=speed,
+            stream_format=self.stream_format,
         )
 
-    def _artifact(self, path: Path, options: SpeechOptions) -> tuple[str, SpeechArtifact]:
+    def _artifact(
+        self, path: Path, options: SpeechOptions, usage: list[SpeechUsage]
+    ) -> tuple[str, SpeechArtifact]:
         artifact = SpeechArtifact(
             path=str(path),
             format=self.audio_format,
@@ -312,6 +324,8 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
             model=self.model,
             voice=options["voice"],
         )
+        if usage:
+            artifact["usage"] = usage[-1]
         return str(path), artifact
 
     def _run(
@@ -323,9 +337,12 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[str, SpeechArtifact]:
         options = self._options(voice, instructions, speed)
+        usage: list[SpeechUsage] = []
         with _model_fixable_errors():
-            path = self.client.speech_to_file(self._target(), text, **options)
-        return self._artifact(path, options)
+            path = self.client.speech_to_file(
+                self._target(), text, on_usage=usage.append, **options
+            )
+        return self._artifact(path, options, usage)
 
     async def _arun(
         self,
@@ -336,9 +353,12 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[str, SpeechArtifact]:
         options = self._options(voice, instructions, speed)
+        usage: list[SpeechUsage] = []
         with _model_fixable_errors():
-            path = await self.client.aspeech_to_file(self._target(), text, **options)
-        return self._artifact(path, options)
+            path = await self.client.aspeech_to_file(
+                self._target(), text, on_usage=usage.append, **options
+            )
+        return self._artifact(path, options, usage)
 
 
 # -- speech to text
@@ -368,8 +388,8 @@ class TranscriptionInput(SpeechToTextInput):
     language: str | None = Field(
         default=None,
         description=(
-            "Two-letter ISO-639-1 code of the spoken language, e.g. 'en' or 'de'. "
-            "Leave empty to detect it."
+            "Language code of the speech, e.g. 'en', 'de' or 'yue' (ISO-639), or a tag such "
+            "as 'en-US'. Leave empty to detect it."
         ),
     )
 
@@ -538,6 +558,9 @@ class OneRouterTranscriptionTool(_SpeechToTextTool):
         "to find out what a recording, voice message or meeting says. Returns the transcript."
     )
     args_schema: type[BaseModel] = TranscriptionInput
+    chunking_strategy: ChunkingStrategy | None = None
+    """How the server cuts the audio: "auto", or a ServerVad / dict of its shape. The
+    gpt-4o-transcribe-diarize model needs it for audio over 30 seconds."""
 
     def _request(
         self, upload: UploadFile, prompt: str | None, language: str | None
@@ -559,6 +582,7 @@ class OneRouterTranscriptionTool(_SpeechToTextTool):
             model=self.model,
             prompt=prompt,
             language=language or None,  # models send '' for "detect it"
+            chunking_strategy=self.chunking_strategy,
         )
 
 

@@ -171,7 +171,7 @@ def no_server(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (["transcribe", "{audio}/missing.mp3"], "No file at"),
         (["transcribe", "{audio}/corrupt.mp3"], "does not look like audio"),
-        (["transcribe", "{audio}/mislabeled.txt"], "unsupported extension"),
+        (["transcribe", "{audio}/README.md"], "unsupported extension"),
         (["transcribe", "{audio}/hello.mp3", "--language", "english"], "ISO-639-1"),
         (["speak", "Hi there", "-o", "{audio}/x.wav", "--format", "mp3"], "does not match"),
         (["speak", "Hi there", "-o", "{audio}/x.ogg", "--format", "mp3"], "does not match"),

@@ -203,7 +203,7 @@ def test_transcription_upload(
         mode,
         clip,
         response_format="verbose_json",
-        model="gpt-4o-transcribe",
+        model="whisper-1",
         language="en",
         prompt="Wolfgang",
         temperature=0.3,
@@ -214,7 +214,7 @@ def test_transcription_upload(
     assert api.last.headers["authorization"] == f"Bearer {KEY}"
     assert sorted(api.fields()) == sorted(
         [
-            ("model", "gpt-4o-transcribe"),
+            ("model", "whisper-1"),
             ("response_format", "verbose_json"),
             ("prompt", "Wolfgang"),
             ("temperature", "0.3"),
@@ -402,7 +402,7 @@ class _Chunks(httpx.SyncByteStream, httpx.AsyncByteStream):
         ("transcribe", ("missing.mp3",), {}, "No file at"),
         ("transcribe", ("empty.wav",), {}, "is empty"),
         ("transcribe", ("corrupt.mp3",), {}, "does not look like audio"),
-        ("translate", ("mislabeled.txt",), {}, "unsupported extension .txt"),
+        ("translate", ("README.md",), {}, "unsupported extension .md"),
         ("translate", ("hello.mp3",), {"response_format": "diarized_json"}, "'diarized_json'"),
     ],
 )
