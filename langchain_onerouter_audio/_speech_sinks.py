@@ -20,7 +20,15 @@ from langchain_onerouter_audio._files import atomic_output, check_target, unwrit
 from langchain_onerouter_audio._sse import SseAudioWriter
 from langchain_onerouter_audio.errors import OneRouterResponseError
 
-__all__ = ["Sink", "SpeechOutput", "checked_target", "collected", "sink", "wrong_type"]
+__all__ = [
+    "Sink",
+    "SpeechOutput",
+    "checked_target",
+    "collected",
+    "no_audio_error",
+    "sink",
+    "wrong_type",
+]
 
 Sink = BinaryIO | SseAudioWriter
 
@@ -87,9 +95,14 @@ def wrong_type(response: httpx.Response, speech: SpeechOutput | None) -> str | N
     return None
 
 
+def no_audio_error() -> OneRouterResponseError:
+    """A 2xx speech answer with an empty body."""
+    return OneRouterResponseError(
+        "The server answered the speech request without any audio. Check that `base_url` "
+        "points at an OpenAI-compatible audio API, then try again."
+    )
+
+
 def _require_audio(speech: SpeechOutput | None, written: BinaryIO) -> None:
     if speech is not None and written.tell() == 0:
-        raise OneRouterResponseError(
-            "The server answered the speech request without any audio. Check that `base_url` "
-            "points at an OpenAI-compatible audio API, then try again."
-        )
+        raise no_audio_error()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal, TypedDict
 
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
+from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool, ToolException
 from pydantic import (
     BaseModel,
@@ -31,6 +32,7 @@ from pydantic import (
 from pydantic.v1 import ValidationError as ValidationErrorV1
 from typing_extensions import Self
 
+from langchain_onerouter_audio._audio_blocks import audio_block
 from langchain_onerouter_audio._checks import check_transcript_format
 from langchain_onerouter_audio._files import UploadFile, resolve_inside
 from langchain_onerouter_audio._params import (
@@ -214,6 +216,10 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
     """Audio format of the file written (the API's ``response_format``)."""
     output_dir: Path = DEFAULT_OUTPUT_DIR
     """Folder the audio files are written to; file names are generated, never overwritten."""
+    return_audio: Literal["path", "content_block"] = "path"
+    """``"path"``: write a file in ``output_dir``, return its path. ``"content_block"``: return
+    the audio itself, for audio-capable models and UIs: content and artifact are an
+    ``AudioContentBlock`` (base64 data and MIME type), and no file is written."""
 
     _absolute_output_dir = field_validator("output_dir")(absolute_folder)
 
@@ -252,9 +258,11 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
         instructions: str | None = None,
         speed: float | None = None,
         run_manager: CallbackManagerForToolRun | None = None,
-    ) -> tuple[str, SpeechArtifact]:
+    ) -> tuple[str | list[dict[str, Any]], SpeechArtifact | dict[str, Any]]:
         options = self._options(voice, instructions, speed)
         with _model_fixable_errors():
+            if self.return_audio == "content_block":
+                return self._block(self.client.speech(text, **options))
             path = self.client.speech_to_file(self._target(), text, **options)
         return self._artifact(path, options)
 
@@ -265,11 +273,37 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
         instructions: str | None = None,
         speed: float | None = None,
         run_manager: AsyncCallbackManagerForToolRun | None = None,
-    ) -> tuple[str, SpeechArtifact]:
+    ) -> tuple[str | list[dict[str, Any]], SpeechArtifact | dict[str, Any]]:
         options = self._options(voice, instructions, speed)
         with _model_fixable_errors():
+            if self.return_audio == "content_block":
+                return self._block(await self.client.aspeech(text, **options))
             path = await self.client.aspeech_to_file(self._target(), text, **options)
         return self._artifact(path, options)
+
+    def _block(self, audio: bytes) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        block = audio_block(audio, self.audio_format)
+        return [block], block
+
+    # BaseTool keeps only text, image, file and a few other block types as ToolMessage
+    # content and turns anything else into its repr; audio blocks are put back here.
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """BaseTool's ``run``, with an audio block kept as the ToolMessage's content."""
+        return _audio_content(super().run(*args, **kwargs))
+
+    async def arun(self, *args: Any, **kwargs: Any) -> Any:
+        """Async :meth:`run`."""
+        return _audio_content(await super().arun(*args, **kwargs))
+
+
+def _audio_content(output: Any) -> Any:
+    """A ToolMessage whose artifact is an audio block gets that block as its content."""
+    if isinstance(output, ToolMessage) and output.status == "success":
+        block = output.artifact
+        if isinstance(block, dict) and block.get("type") == "audio":
+            output.content = [block]
+    return output
 
 
 # -- speech to text
