@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -416,7 +416,7 @@ class BaseClient:
                 for event in stream.finish():
                     yield event
 
-    def _stream_audio(self, build: RequestFactory) -> Iterator[bytes]:
+    def _stream_audio(self, build: RequestFactory) -> Generator[bytes, None, None]:
         """Speech audio as it arrives; a 2xx text body is refused, an empty one raises."""
         with (
             self._open_stream(build, SpeechOutput()) as (response, number),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypedDict, overload
@@ -171,7 +171,9 @@ class OneRouterAudioClient(BaseClient):
         speech = SpeechOutput(sse=payload.get("stream_format") == "sse")
         return await self._asend(self._json_request("/audio/speech", payload), raw_body, speech)
 
-    def iter_speech(self, text: str, **options: Unpack[SpeechOptions]) -> Iterator[bytes]:
+    def iter_speech(
+        self, text: str, **options: Unpack[SpeechOptions]
+    ) -> Generator[bytes, None, None]:
         """Synthesise ``text`` and yield the audio bytes as they arrive (``stream_format="audio"``).
 
         The first audio plays before the whole file exists. The request is retried until its
@@ -185,7 +187,7 @@ class OneRouterAudioClient(BaseClient):
 
     async def aiter_speech(
         self, text: str, **options: Unpack[SpeechOptions]
-    ) -> AsyncIterator[bytes]:
+    ) -> AsyncGenerator[bytes, None]:
         """Async :meth:`iter_speech`."""
         build = self._json_request("/audio/speech", _audio_stream_payload(text, options))
         async with contextlib.aclosing(self._astream_audio(build)) as chunks:
@@ -424,6 +426,6 @@ def _audio_stream_payload(text: str, options: SpeechOptions) -> dict[str, Any]:
         raise OneRouterInputError(
             "iter_speech streams audio bytes (stream_format='audio'); use speech() for events."
         )
-    streamed = SpeechOptions(options)
+    streamed = SpeechOptions(**options)
     streamed["stream_format"] = "audio"
     return speech_payload(text, **streamed)
