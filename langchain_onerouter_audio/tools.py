@@ -69,7 +69,10 @@ __all__ = [
     "SpeechToTextInput",
     "TextToSpeechInput",
     "TranscriptionInput",
+    "absolute_folder",
     "check_transcript_format",
+    "model_fixable_errors",
+    "new_speech_path",
 ]
 
 _USER = str(os.getuid()) if hasattr(os, "getuid") else getpass.getuser()
@@ -109,8 +112,15 @@ def _private_output_dir(path: Path) -> Path:
     )
 
 
+def new_speech_path(output_dir: Path, audio_format: str) -> Path:
+    """A fresh file name for speech in ``output_dir`` (the default folder: private, made here)."""
+    folder = _private_output_dir(output_dir) if output_dir == DEFAULT_OUTPUT_DIR else output_dir
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return folder / f"speech-{stamp}-{uuid.uuid4().hex[:12]}.{audio_format}"
+
+
 @contextlib.contextmanager
-def _model_fixable_errors() -> Iterator[None]:
+def model_fixable_errors() -> Iterator[None]:
     """Re-raise what the model can correct as ToolException; let the rest propagate."""
     try:
         yield
@@ -224,11 +234,7 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
     _absolute_output_dir = field_validator("output_dir")(absolute_folder)
 
     def _target(self) -> Path:
-        folder = self.output_dir
-        if folder == DEFAULT_OUTPUT_DIR:
-            folder = _private_output_dir(folder)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        return folder / f"speech-{stamp}-{uuid.uuid4().hex[:12]}.{self.audio_format}"
+        return new_speech_path(self.output_dir, self.audio_format)
 
     def _options(
         self, voice: str | None, instructions: str | None, speed: float | None
@@ -260,7 +266,7 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[str | list[dict[str, Any]], SpeechArtifact | dict[str, Any]]:
         options = self._options(voice, instructions, speed)
-        with _model_fixable_errors():
+        with model_fixable_errors():
             if self.return_audio == "content_block":
                 return self._block(self.client.speech(text, **options))
             path = self.client.speech_to_file(self._target(), text, **options)
@@ -275,7 +281,7 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[str | list[dict[str, Any]], SpeechArtifact | dict[str, Any]]:
         options = self._options(voice, instructions, speed)
-        with _model_fixable_errors():
+        with model_fixable_errors():
             if self.return_audio == "content_block":
                 return self._block(await self.client.aspeech(text, **options))
             path = await self.client.aspeech_to_file(self._target(), text, **options)
@@ -398,7 +404,7 @@ class _SpeechToTextTool(_OneRouterAudioTool):
         language: str | None = None,
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[str, TranscriptResult]:
-        with _model_fixable_errors():
+        with model_fixable_errors():
             result = self._request(self._file(file_path), prompt, language)
         return _transcript_text(result), result
 
@@ -409,7 +415,7 @@ class _SpeechToTextTool(_OneRouterAudioTool):
         language: str | None = None,
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[str, TranscriptResult]:
-        with _model_fixable_errors():
+        with model_fixable_errors():
             result = await self._arequest(self._file(file_path), prompt, language)
         return _transcript_text(result), result
 
