@@ -77,7 +77,12 @@ def audio_block_upload(
     except (binascii.Error, ValueError):
         raise OneRouterInputError("The audio block's base64 data is not valid base64.") from None
     if audio_format not in UPLOAD_FORMATS:  # no MIME type, or one of no upload format
-        audio_format = sniff_audio_format(audio[:16]) or "bin"
+        audio_format = sniff_audio_format(audio[:16])
+    if audio_format is None:
+        raise OneRouterInputError(
+            f"The audio block's data does not look like audio of a supported format "
+            f"({', '.join(UPLOAD_FORMATS)})."
+        )
     return UploadFile.from_input((f"audio.{audio_format}", audio), max_bytes=max_bytes)
 
 
