@@ -35,6 +35,7 @@ record: $(VENV)/.installed
 	ONEROUTER_RECORD=1 $(PY) examples/quickstart.py
 	ONEROUTER_RECORD=1 $(PY) examples/speak_answer.py
 	ONEROUTER_RECORD=1 $(PY) examples/rag_transcripts.py
+	ONEROUTER_RECORD=1 $(PY) examples/voice_agent.py
 
 bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[bench]"
