@@ -78,6 +78,16 @@ def voice_note(path: Path) -> dict[str, Any]:
     return dict(create_audio_block(base64=data, mime_type="audio/mpeg"))
 
 
+def voice_agent(client: OneRouterAudioClient, model: BaseChatModel) -> Any:
+    """``create_agent`` with the travel tool; the middleware hears the user's voice notes."""
+    return create_agent(
+        model,
+        [travel_tip],
+        system_prompt=SYSTEM_PROMPT,
+        middleware=[OneRouterVoiceMiddleware(client=client, language="en")],
+    )
+
+
 def speak_agent_answer(
     client: OneRouterAudioClient,
     model: BaseChatModel,
@@ -86,12 +96,7 @@ def speak_agent_answer(
     output_dir: Path = OUTPUT_DIR,
 ) -> list[Path]:
     """Send the voice note to the agent; speak its answer into one file per sentence."""
-    agent = create_agent(
-        model,
-        [travel_tip],
-        system_prompt=SYSTEM_PROMPT,
-        middleware=[OneRouterVoiceMiddleware(client=client, language="en")],
-    )
+    agent = voice_agent(client, model)
     synthesizer = OneRouterSpeechSynthesizer(client=client, progressive=True)
     output_dir.mkdir(parents=True, exist_ok=True)
     question = {"messages": [HumanMessage(content=[voice_note(note)])]}
