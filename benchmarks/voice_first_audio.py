@@ -80,7 +80,7 @@ class Voice:
         chunks = self.synthesizer.atransform(stream)
         await anext(chunks)
         first = time.perf_counter() - start
-        await chunks.aclose()  # type: ignore[attr-defined]
+        await chunks.aclose()
         return first
 
     # The model writes as fast whether or not it streams: the answer is read as a stream.

@@ -139,7 +139,7 @@ def test_an_unreadable_note_becomes_a_note_the_model_reads(
     )
     run(agent, mode, message, "thread-2")
 
-    texts = [block["text"] for block in recorder.seen[0][0].content]  # type: ignore[index, union-attr]
+    texts = [block["text"] for block in recorder.seen[0][0].content]
     assert all(text.startswith("[The user's audio could not be transcribed:") for text in texts)
     assert "not fetched" in texts[1]
 

@@ -260,7 +260,7 @@ async def test_the_notes_of_one_message_are_transcribed_concurrently() -> None:
         {"type": "audio", "base64": MP3_B64, "mime_type": "audio/mpeg"},
         {"type": "audio", "base64": other, "mime_type": "audio/flac"},
     ]
-    update = await voice.abefore_model({"messages": [HumanMessage(content=notes)]}, None)  # type: ignore[arg-type]
+    update = await voice.abefore_model({"messages": [HumanMessage(content=notes)]}, None)
     assert update is not None
     assert list(update["voice_transcripts"].values()) == ["heard", "heard"]
     assert peak == 2
@@ -269,7 +269,7 @@ async def test_the_notes_of_one_message_are_transcribed_concurrently() -> None:
 def test_settings_are_checked() -> None:
     client = OneRouterAudioClient(api_key="unit-key")
     with pytest.raises(Exception, match="not both"):
-        OneRouterVoiceMiddleware(client=client, api_key="other")  # type: ignore[call-arg]
+        OneRouterVoiceMiddleware(client=client, api_key="other")
     with pytest.raises(OneRouterInputError, match="language"):
         OneRouterVoiceMiddleware(client=client, task="translate", language="de")
     with pytest.raises(OneRouterInputError, match="max_concurrency"):
