@@ -44,6 +44,7 @@ record: $(VENV)/.installed
 	ONEROUTER_RECORD=1 $(PY) examples/speak_answer.py
 	ONEROUTER_RECORD=1 $(PY) examples/rag_transcripts.py
 	$(PY) -m pytest --record-mode=rewrite tests/integration_tests/test_docs.py $(PYTEST_FLAGS)
+	ONEROUTER_RECORD=1 $(PY) examples/voice_agent.py
 
 bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[bench]"

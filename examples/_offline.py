@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,8 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, ToolCall
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolCall, ToolCallChunk
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 
 from langchain_onerouter_audio import OneRouterAudioClient
@@ -190,13 +191,22 @@ class ScriptedChatModel(BaseChatModel):
 
     Step ``n`` answers the conversation after ``n`` earlier model turns. A step reads the
     messages so far, so it can pass on what a tool returned (a transcript, a file path).
+    Streamed (``agent.stream``), an answer comes word by word, ``tokens_per_second`` words
+    a second, as a real model writes it.
     """
 
     steps: list[Step]
+    tokens_per_second: float = 20.0
 
     @property
     def _llm_type(self) -> str:
         return "scripted"
+
+    def _turn(self, messages: Sequence[BaseMessage]) -> AIMessage:
+        turn = sum(isinstance(message, AIMessage) for message in messages)
+        if turn >= len(self.steps):
+            raise RuntimeError(f"The script has {len(self.steps)} steps; turn {turn + 1} asked.")
+        return self.steps[turn](messages)
 
     def _generate(
         self,
@@ -205,10 +215,25 @@ class ScriptedChatModel(BaseChatModel):
         run_manager: Any = None,
         **kwargs: Any,
     ) -> ChatResult:
-        turn = sum(isinstance(message, AIMessage) for message in messages)
-        if turn >= len(self.steps):
-            raise RuntimeError(f"The script has {len(self.steps)} steps; turn {turn + 1} asked.")
-        return ChatResult(generations=[ChatGeneration(message=self.steps[turn](messages))])
+        return ChatResult(generations=[ChatGeneration(message=self._turn(messages))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        message = self._turn(messages)
+        calls = [
+            ToolCallChunk(name=call["name"], args=json.dumps(call["args"]), id=call["id"], index=i)
+            for i, call in enumerate(message.tool_calls)
+        ]
+        if calls:
+            yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=calls))
+        for word in re.findall(r"\S+\s*", message.text):
+            time.sleep(1 / self.tokens_per_second)
+            yield ChatGenerationChunk(message=AIMessageChunk(content=word))
 
     def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Runnable[Any, BaseMessage]:
         """The script already knows which tools it calls."""

@@ -1,7 +1,8 @@
 """LangChain integration for OneRouter's Universal Audio API.
 
 Text-to-speech, transcription and translation into English, as a typed client, LangChain
-tools, a toolkit, a transcript document loader and a blob parser. Heavy parts are imported
+tools, a toolkit, a transcript document loader, a blob parser, a speech synthesizer and
+agent middleware for voice. Heavy parts are imported
 on first use so ``import langchain_onerouter_audio`` stays cheap.
 """
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
         OneRouterServerError,
         OneRouterTimeoutError,
     )
+    from langchain_onerouter_audio.middleware import OneRouterVoiceMiddleware
     from langchain_onerouter_audio.models import (
         Segment,
         ServerVad,
@@ -66,6 +68,7 @@ _MODULE_EXPORTS: dict[str, tuple[str, ...]] = {
     "document_loaders": ("OneRouterTranscriptLoader",),
     "parsers": ("OneRouterAudioParser",),
     "synthesizer": ("AudioChunk", "OneRouterSpeechSynthesizer"),
+    "middleware": ("OneRouterVoiceMiddleware",),
     "errors": (
         "OneRouterAPIError",
         "OneRouterAuthenticationError",
@@ -124,6 +127,7 @@ __all__ = [
     "OneRouterTranscriptLoader",
     "OneRouterTranscriptionTool",
     "OneRouterTranslationTool",
+    "OneRouterVoiceMiddleware",
     "RetryPolicy",
     "Segment",
     "ServerVad",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from typing import Any, Literal, TypeVar
 
 import httpx
@@ -35,7 +35,13 @@ from langchain_onerouter_audio._responses import (
     parse_transcript,
 )
 from langchain_onerouter_audio._retry import RetryPolicy, parse_retry_after
-from langchain_onerouter_audio._speech_sinks import SpeechOutput, collected, sink, wrong_type
+from langchain_onerouter_audio._speech_sinks import (
+    SpeechOutput,
+    collected,
+    no_audio_error,
+    sink,
+    wrong_type,
+)
 from langchain_onerouter_audio.errors import (
     OneRouterConnectionError,
     OneRouterInputError,
@@ -365,10 +371,13 @@ class BaseClient:
                         await response.aclose()
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
-    # -- streamed transcripts: retried until the status arrives, then read as they come
+    # -- streamed bodies (transcript events, speech audio): retried until the status arrives,
+    #    then read as they come
 
     @contextlib.contextmanager
-    def _open_stream(self, build: RequestFactory) -> Iterator[tuple[httpx.Response, int]]:
+    def _open_stream(
+        self, build: RequestFactory, speech: SpeechOutput | None = None
+    ) -> Iterator[tuple[httpx.Response, int]]:
         client = self._sync_client()
         for attempt in self.retry_policy.retrying():
             with attempt:
@@ -376,7 +385,7 @@ class BaseClient:
                 with build(client) as request, _transport_errors(number, self.api_key):
                     self._acquire()
                     response = client.send(request, stream=True)
-                    self._check_status(response, number)
+                    self._check_status(response, number, speech)
         try:
             yield response, number
         finally:
@@ -384,7 +393,7 @@ class BaseClient:
 
     @contextlib.asynccontextmanager
     async def _aopen_stream(
-        self, build: RequestFactory
+        self, build: RequestFactory, speech: SpeechOutput | None = None
     ) -> AsyncIterator[tuple[httpx.Response, int]]:
         client = self._async_client()
         async for attempt in self.retry_policy.async_retrying():
@@ -393,7 +402,7 @@ class BaseClient:
                 with build(client) as request, _transport_errors(number, self.api_key):
                     await self._aacquire()
                     response = await client.send(request, stream=True)
-                    await self._acheck_status(response, number)
+                    await self._acheck_status(response, number, speech)
         try:
             yield response, number
         finally:
@@ -432,3 +441,26 @@ class BaseClient:
                         yield event
                 for event in stream.finish():
                     yield event
+
+    def _stream_audio(self, build: RequestFactory) -> Generator[bytes, None, None]:
+        """Speech audio as it arrives; a 2xx text body is refused, an empty one raises."""
+        with (
+            self._open_stream(build, SpeechOutput()) as (response, number),
+            _transport_errors(number, self.api_key),
+        ):
+            received = False
+            for chunk in response.iter_bytes():
+                received = received or bool(chunk)
+                yield chunk
+            if not received:
+                raise no_audio_error()
+
+    async def _astream_audio(self, build: RequestFactory) -> AsyncGenerator[bytes, None]:
+        async with self._aopen_stream(build, SpeechOutput()) as (response, number):
+            with _transport_errors(number, self.api_key):
+                received = False
+                async for chunk in response.aiter_bytes():
+                    received = received or bool(chunk)
+                    yield chunk
+                if not received:
+                    raise no_audio_error()

@@ -176,23 +176,24 @@ def split_sentences(
 
 
 def sentence_batches(
-    pieces: Iterable[str],
+    pieces: Iterable[str | None],
     *,
     min_chars: int = DEFAULT_MIN_CHARS,
     max_chars: int = MAX_SPEECH_INPUT_CHARS,
 ) -> Iterator[list[str]]:
     """For each piece read, the sentences it completed (often none); the rest at the end.
 
-    A caller can act between pieces even when no sentence is complete yet.
+    A caller can act between pieces even when no sentence is complete yet. A ``None``
+    piece ends a turn: what is held is its last sentence, never joined with what follows.
     """
     splitter = SentenceSplitter(min_chars=min_chars, max_chars=max_chars)
     for piece in pieces:
-        yield splitter.feed(piece)
+        yield splitter.flush() if piece is None else splitter.feed(piece)
     yield splitter.flush()
 
 
 def iter_sentences(
-    pieces: Iterable[str],
+    pieces: Iterable[str | None],
     *,
     min_chars: int = DEFAULT_MIN_CHARS,
     max_chars: int = MAX_SPEECH_INPUT_CHARS,
@@ -203,15 +204,15 @@ def iter_sentences(
 
 
 async def aiter_sentences(
-    pieces: AsyncIterable[str],
+    pieces: AsyncIterable[str | None],
     *,
     min_chars: int = DEFAULT_MIN_CHARS,
     max_chars: int = MAX_SPEECH_INPUT_CHARS,
 ) -> AsyncIterator[str]:
-    """Async :func:`iter_sentences`."""
+    """Async :func:`iter_sentences`; a ``None`` piece ends a turn, as in sentence_batches."""
     splitter = SentenceSplitter(min_chars=min_chars, max_chars=max_chars)
     async for piece in pieces:
-        for sentence in splitter.feed(piece):
+        for sentence in splitter.flush() if piece is None else splitter.feed(piece):
             yield sentence
     for sentence in splitter.flush():
         yield sentence

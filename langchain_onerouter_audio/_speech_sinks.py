@@ -21,7 +21,15 @@ from langchain_onerouter_audio._sse import SseAudioWriter
 from langchain_onerouter_audio.errors import OneRouterResponseError
 from langchain_onerouter_audio.models import SpeechUsage
 
-__all__ = ["Sink", "SpeechOutput", "checked_target", "collected", "sink", "wrong_type"]
+__all__ = [
+    "Sink",
+    "SpeechOutput",
+    "checked_target",
+    "collected",
+    "no_audio_error",
+    "sink",
+    "wrong_type",
+]
 
 Sink = BinaryIO | SseAudioWriter
 
@@ -94,9 +102,14 @@ def wrong_type(response: httpx.Response, speech: SpeechOutput | None) -> str | N
     return None
 
 
+def no_audio_error() -> OneRouterResponseError:
+    """A 2xx speech answer with an empty body."""
+    return OneRouterResponseError(
+        "The server answered the speech request without any audio. Check that `base_url` "
+        "points at an OpenAI-compatible audio API, then try again."
+    )
+
+
 def _require_audio(speech: SpeechOutput | None, written: BinaryIO) -> None:
     if speech is not None and written.tell() == 0:
-        raise OneRouterResponseError(
-            "The server answered the speech request without any audio. Check that `base_url` "
-            "points at an OpenAI-compatible audio API, then try again."
-        )
+        raise no_audio_error()

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 import httpx
 from langchain_core.rate_limiters import BaseRateLimiter
@@ -47,6 +47,7 @@ from langchain_onerouter_audio._params import (
 from langchain_onerouter_audio._responses import TranscriptResult
 from langchain_onerouter_audio._retry import RetryPolicy
 from langchain_onerouter_audio._speech_sinks import SpeechOutput, checked_target
+from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import (
     MAX_UPLOAD_BYTES,
     SpeechUsage,
@@ -306,6 +307,29 @@ class OneRouterAudioClient(BaseClient):
         payload = speech_payload(text, **options)
         speech = SpeechOutput(sse=payload.get("stream_format") == "sse", on_usage=on_usage)
         return await self._asend(self._json_request("/audio/speech", payload), raw_body, speech)
+
+    def iter_speech(
+        self, text: str, **options: Unpack[SpeechOptions]
+    ) -> Generator[bytes, None, None]:
+        """Synthesise ``text`` and yield the audio bytes as they arrive (``stream_format="audio"``).
+
+        The first audio plays before the whole file exists. The request is retried until its
+        answer starts; then the bytes stream, and stopping early closes the response at once.
+        ``pcm`` bytes are raw 24 kHz 16-bit little-endian mono samples, split anywhere. A 2xx
+        answer that is text or JSON, not audio, raises :class:`OneRouterResponseError`.
+        """
+        build = self._json_request("/audio/speech", _audio_stream_payload(text, options))
+        with contextlib.closing(self._stream_audio(build)) as chunks:
+            yield from chunks
+
+    async def aiter_speech(
+        self, text: str, **options: Unpack[SpeechOptions]
+    ) -> AsyncGenerator[bytes, None]:
+        """Async :meth:`iter_speech`."""
+        build = self._json_request("/audio/speech", _audio_stream_payload(text, options))
+        async with contextlib.aclosing(self._astream_audio(build)) as chunks:
+            async for chunk in chunks:
+                yield chunk
 
     def speech_to_file(
         self,
@@ -635,3 +659,14 @@ class OneRouterAudioClient(BaseClient):
         fields = translation_fields(response_format, **options)
         build = self._transcript_request("/audio/translations", file, fields)
         return await self._asend(build, self._transcript_decoder(response_format))
+
+
+def _audio_stream_payload(text: str, options: SpeechOptions) -> dict[str, Any]:
+    """A speech request whose answer streams as plain audio bytes."""
+    if options.get("stream_format") not in (None, "audio"):
+        raise OneRouterInputError(
+            "iter_speech streams audio bytes (stream_format='audio'); use speech() for events."
+        )
+    streamed = SpeechOptions(**options)
+    streamed["stream_format"] = "audio"
+    return speech_payload(text, **streamed)

@@ -1,13 +1,16 @@
 """OneRouterSpeechSynthesizer: speak a stream of text sentence by sentence.
 
-Put it after a streaming LLM (``prompt | llm | StrOutputParser() | synthesizer``) and
-``stream`` / ``astream`` yield the first audio as soon as the first sentence is written,
-instead of after the whole answer.
+Put it after a streaming LLM (``prompt | llm | StrOutputParser() | synthesizer``), or feed it
+an agent's ``stream_mode="messages"`` output, and ``stream`` / ``astream`` yield the first
+audio as soon as the first sentence is written, instead of after the whole answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import queue
+import threading
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import Future
@@ -19,6 +22,7 @@ from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from langchain_core.runnables.config import get_executor_for_config
 from pydantic import Field
 
+from langchain_onerouter_audio._agent_text import AgentTextReader, SpeechInput
 from langchain_onerouter_audio._audio_join import check_joinable, join_audio
 from langchain_onerouter_audio._params import DEFAULT_TTS_MODEL, DEFAULT_VOICE
 from langchain_onerouter_audio._sentences import (
@@ -45,6 +49,7 @@ __all__ = [
     "PCM_SAMPLE_WIDTH",
     "AudioChunk",
     "OneRouterSpeechSynthesizer",
+    "SpeechInput",
 ]
 
 
@@ -54,7 +59,9 @@ class AudioChunk:
 
     ``audio`` is a whole file in ``format``, playable on its own; for ``pcm`` it is raw
     samples (24 kHz, 16-bit signed little-endian, mono) that can be appended to the
-    previous chunk's. Its repr shows the size of ``audio``, not the bytes.
+    previous chunk's. With ``progressive=True`` a sentence comes as several chunks with its
+    ``index``, each the next bytes of its file as they arrived. Its repr shows the size of
+    ``audio``, not the bytes.
 
     Instantiate:
         Made by the synthesizer; by hand only in tests:
@@ -97,20 +104,37 @@ class AudioChunk:
         )
 
 
-def _text(piece: object) -> str:
-    if not isinstance(piece, str):
-        raise TypeError(
-            f"OneRouterSpeechSynthesizer reads text, got {type(piece).__name__}. "
-            "Put StrOutputParser() between the chat model and the synthesizer."
-        )
-    return piece
+def _whole_text(item: SpeechInput) -> str:
+    """The text to speak in one input: a string, or a message's assistant text."""
+    return "".join(piece or "" for piece in AgentTextReader().read(item))
 
 
-async def _single(text: str) -> AsyncIterator[str]:
-    yield text
+@dataclass(frozen=True)
+class _Sentence:
+    """One sentence in synthesis; its audio arrives in ``pieces``, ``None`` once it is done."""
+
+    index: int
+    text: str
+    pieces: queue.Queue[bytes | None] = field(default_factory=queue.Queue)
 
 
-class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, AudioChunk]):
+@dataclass
+class _ASentence:
+    """Async :class:`_Sentence`: the task that speaks it, and the pieces it put."""
+
+    index: int
+    text: str
+    pieces: asyncio.Queue[bytes | None] = field(default_factory=asyncio.Queue)
+    task: asyncio.Task[None] | None = None
+
+
+async def _single(item: SpeechInput) -> AsyncIterator[SpeechInput]:
+    yield item
+
+
+class OneRouterSpeechSynthesizer(
+    ClientSettingsMixin, RunnableSerializable[SpeechInput, AudioChunk]
+):
     """A Runnable that turns (streamed) text into speech, one audio chunk per sentence.
 
     ``stream`` / ``transform`` (and their async forms) split the incoming text into
@@ -119,6 +143,11 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
     ``prefetch`` sentences ahead of the consumer, while more text is read. ``invoke``
     speaks a whole text as one :class:`AudioChunk` (several calls joined when it exceeds
     the API's 4096-character limit; mp3, aac, wav and pcm only).
+
+    Besides strings it reads what agents stream: ``AIMessageChunk``s and messages, and the
+    ``(message_chunk, metadata)`` pairs of ``agent.stream(..., stream_mode="messages")``.
+    Only assistant text is spoken (no tool calls, tool results or reasoning), and text of
+    two model turns is never joined into one sentence.
 
     Setup:
         .. code-block:: bash
@@ -146,6 +175,9 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
             word breaks.
         prefetch: int
             Sentences synthesised ahead of the consumer (default 2).
+        progressive: bool
+            Yield each sentence's audio bytes as they arrive (several chunks per sentence,
+            sharing its ``index``) instead of one whole file per sentence.
 
     Key init args — client params:
         api_key, base_url, timeout, max_retries, max_upload_bytes
@@ -217,6 +249,9 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
     """Longest text sent in one call; longer sentences split at clause or word breaks."""
     prefetch: int = Field(default=2, ge=1)
     """How many sentences may be synthesised ahead of the consumer (threads or tasks)."""
+    progressive: bool = False
+    """Stream each sentence's audio as it arrives (``stream_format="audio"``): a sentence
+    comes as several chunks, the first before its file is complete."""
 
     def _options(self) -> SpeechOptions:
         return SpeechOptions(
@@ -232,7 +267,7 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
 
         Pieces that could not be joined afterwards are refused here, before any is paid for.
         """
-        pieces = split_sentences(_text(text), min_chars=self.max_chars, max_chars=self.max_chars)
+        pieces = split_sentences(text, min_chars=self.max_chars, max_chars=self.max_chars)
         check_joinable(self.audio_format, len(pieces))
         return pieces or [text]  # empty text: let the client refuse it with its message
 
@@ -251,7 +286,9 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
         ]
         return self._chunk(0, text, join_audio(self.audio_format, parts))
 
-    def invoke(self, input: str, config: RunnableConfig | None = None, **kwargs: Any) -> AudioChunk:
+    def invoke(
+        self, input: SpeechInput, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> AudioChunk:
         """Speak the whole ``input`` as one chunk (one file).
 
         Text over ``max_chars`` is spoken in several calls, packed by sentence, and the
@@ -259,7 +296,7 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
         in those formats before any call.
 
         Args:
-            input: The text to speak.
+            input: The text to speak, or a message whose text is spoken.
             config: The Runnable config (callbacks, tags, run name).
             **kwargs: Not used.
 
@@ -267,97 +304,148 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
             An :class:`AudioChunk` with ``index`` 0, the whole text and its audio.
 
         Raises:
-            TypeError: ``input`` is not a string (put ``StrOutputParser()`` before).
+            TypeError: ``input`` is neither text nor a message.
             OneRouterInputError: The text is empty, or too long for an unjoinable format.
             OneRouterError: A request failed (see :meth:`OneRouterAudioClient.speech`).
 
         """
-        return self._call_with_config(self._speak_whole, input, config)
+        return self._call_with_config(
+            lambda item: self._speak_whole(_whole_text(item)), input, config
+        )
 
     async def ainvoke(
-        self, input: str, config: RunnableConfig | None = None, **kwargs: Any
+        self, input: SpeechInput, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AudioChunk:
         """Async version of :meth:`invoke`; same arguments, result and errors."""
-        return await self._acall_with_config(self._aspeak_whole, input, config)
+        return await self._acall_with_config(
+            lambda item: self._aspeak_whole(_whole_text(item)), input, config
+        )
 
     # -- streamed text
 
-    def _speak(self, index: int, sentence: str) -> AudioChunk:
-        return self._chunk(index, sentence, self.client.speech(sentence, **self._options()))
+    def _produce(self, sentence: _Sentence, stop: threading.Event) -> None:
+        """Speak one sentence (in a worker thread) into its queue, piece by piece if asked."""
+        try:
+            if not self.progressive:
+                sentence.pieces.put(self.client.speech(sentence.text, **self._options()))
+                return
+            chunks = self.client.iter_speech(sentence.text, **self._options())
+            with contextlib.closing(chunks):
+                for piece in chunks:
+                    if stop.is_set():
+                        return  # the consumer stopped: close the response now
+                    sentence.pieces.put(piece)
+        finally:
+            sentence.pieces.put(None)
+
+    def _arrived(
+        self, pending: deque[tuple[_Sentence, Future[None]]], *, wait: bool
+    ) -> Iterator[AudioChunk]:
+        """Hand out the audio that has arrived, in order; with ``wait``, finish the first."""
+        while pending:
+            sentence, future = pending[0]
+            try:
+                piece = sentence.pieces.get(block=wait)
+            except queue.Empty:
+                return
+            if piece is not None:
+                yield self._chunk(sentence.index, sentence.text, piece)
+                continue
+            future.result()  # re-raise what stopped it
+            pending.popleft()
+            if wait:
+                return
 
     def _speak_stream(
         self,
-        pieces: Iterator[str],
+        items: Iterator[SpeechInput],
         run_manager: CallbackManagerForChainRun,
         config: RunnableConfig,
     ) -> Iterator[AudioChunk]:
         """Read text here and synthesise in threads, up to ``prefetch`` sentences ahead.
 
-        Finished chunks are handed out in order, checked each time more text arrives.
+        Audio that has arrived is handed out in order, checked each time more text arrives.
         """
-        texts = (_text(piece) for piece in pieces)
+        reader = AgentTextReader()
+        texts = (piece for item in items for piece in reader.read(item))
         batches = sentence_batches(texts, min_chars=self.min_chars, max_chars=self.max_chars)
-        pending: deque[Future[AudioChunk]] = deque()
+        pending: deque[tuple[_Sentence, Future[None]]] = deque()
+        stop = threading.Event()
         index = 0
         with get_executor_for_config(config) as executor:
             try:
                 for batch in batches:
-                    for sentence in batch:
+                    for text in batch:
                         while len(pending) >= self.prefetch:
-                            yield pending.popleft().result()
-                        pending.append(executor.submit(self._speak, index, sentence))
+                            yield from self._arrived(pending, wait=True)
+                        sentence = _Sentence(index, text)
+                        pending.append((sentence, executor.submit(self._produce, sentence, stop)))
                         index += 1
-                    while pending and pending[0].done():
-                        yield pending.popleft().result()
+                    yield from self._arrived(pending, wait=False)
                 while pending:
-                    yield pending.popleft().result()
+                    yield from self._arrived(pending, wait=True)
             finally:
-                for future in pending:
+                stop.set()
+                for _, future in pending:
                     future.cancel()
 
-    async def _aspeak_stream(self, pieces: AsyncIterator[str]) -> AsyncIterator[AudioChunk]:
-        """Read text and start synthesis in one task; yield finished chunks in order here."""
-        slots = asyncio.Semaphore(self.prefetch)
-        queue: asyncio.Queue[asyncio.Task[AudioChunk] | None] = asyncio.Queue()
+    async def _aproduce(self, sentence: _ASentence) -> None:
+        try:
+            if not self.progressive:
+                audio = await self.client.aspeech(sentence.text, **self._options())
+                sentence.pieces.put_nowait(audio)
+                return
+            chunks = self.client.aiter_speech(sentence.text, **self._options())
+            async with contextlib.aclosing(chunks):
+                async for piece in chunks:
+                    sentence.pieces.put_nowait(piece)
+        finally:
+            sentence.pieces.put_nowait(None)
 
-        async def speak(index: int, sentence: str) -> AudioChunk:
-            return self._chunk(
-                index, sentence, await self.client.aspeech(sentence, **self._options())
-            )
+    async def _aspeak_stream(self, items: AsyncIterator[SpeechInput]) -> AsyncIterator[AudioChunk]:
+        """Read text and start synthesis in one task; yield arrived audio in order here."""
+        slots = asyncio.Semaphore(self.prefetch)
+        queue_: asyncio.Queue[_ASentence | None] = asyncio.Queue()
 
         async def schedule() -> None:
             try:
-                texts = (_text(piece) async for piece in pieces)
+                reader = AgentTextReader()
+                texts = (piece async for item in items for piece in reader.read(item))
                 index = 0
-                async for sentence in aiter_sentences(
+                async for text in aiter_sentences(
                     texts, min_chars=self.min_chars, max_chars=self.max_chars
                 ):
                     await slots.acquire()
-                    queue.put_nowait(asyncio.create_task(speak(index, sentence)))
+                    sentence = _ASentence(index, text)
+                    sentence.task = asyncio.create_task(self._aproduce(sentence))
+                    queue_.put_nowait(sentence)
                     index += 1
             finally:
-                queue.put_nowait(None)
+                queue_.put_nowait(None)
 
         reader = asyncio.create_task(schedule())
         try:
-            while (task := await queue.get()) is not None:
-                chunk = await task
+            while (sentence := await queue_.get()) is not None:
+                while (piece := await sentence.pieces.get()) is not None:
+                    yield self._chunk(sentence.index, sentence.text, piece)
+                assert sentence.task is not None
+                await sentence.task  # re-raise what stopped it
                 slots.release()
-                yield chunk
             await reader  # re-raise an error from the text stream
         finally:
-            await _cancel(reader, queue)
+            await _cancel(reader, queue_)
 
     def transform(
-        self, input: Iterator[str], config: RunnableConfig | None = None, **kwargs: Any
+        self, input: Iterator[SpeechInput], config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[AudioChunk]:
-        """Speak a stream of text; yield one chunk per sentence as soon as it is spoken.
+        """Speak a stream of text or messages; yield each sentence's audio once it is spoken.
 
         Up to ``prefetch`` sentences are synthesised ahead, in the config's thread pool,
         while more text is read. Stopping early cancels synthesis not yet started.
 
         Args:
-            input: Pieces of text, e.g. an LLM's streamed tokens.
+            input: Pieces of text (e.g. an LLM's streamed tokens), message chunks, or the
+                ``(message_chunk, metadata)`` pairs of ``stream_mode="messages"``.
             config: The Runnable config (callbacks, tags, ``max_concurrency`` of the pool).
             **kwargs: Not used.
 
@@ -366,14 +454,14 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
             in order, ``index`` counting from 0.
 
         Raises:
-            TypeError: A piece is not a string.
+            TypeError: A piece is neither text nor a message.
             OneRouterError: A request failed (see :meth:`OneRouterAudioClient.speech`).
 
         """
         yield from self._transform_stream_with_config(input, self._speak_stream, config)
 
     def stream(
-        self, input: str, config: RunnableConfig | None = None, **kwargs: Any
+        self, input: SpeechInput, config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[AudioChunk]:
         """Speak a whole text, yielding one chunk per sentence.
 
@@ -389,7 +477,10 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
         yield from self.transform(iter([input]), config, **kwargs)
 
     async def atransform(
-        self, input: AsyncIterator[str], config: RunnableConfig | None = None, **kwargs: Any
+        self,
+        input: AsyncIterator[SpeechInput],
+        config: RunnableConfig | None = None,
+        **kwargs: Any,
     ) -> AsyncIterator[AudioChunk]:
         """Async version of :meth:`transform`, synthesising up to ``prefetch`` sentences ahead.
 
@@ -403,7 +494,7 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
             await _aclose(chunks)
 
     async def astream(
-        self, input: str, config: RunnableConfig | None = None, **kwargs: Any
+        self, input: SpeechInput, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[AudioChunk]:
         """Async version of :meth:`stream`."""
         chunks = self.atransform(_single(input), config)
@@ -421,15 +512,13 @@ async def _aclose(chunks: AsyncIterator[AudioChunk]) -> None:
         await aclose()
 
 
-async def _cancel(
-    reader: asyncio.Task[None], queue: asyncio.Queue[asyncio.Task[AudioChunk] | None]
-) -> None:
+async def _cancel(reader: asyncio.Task[None], queue_: asyncio.Queue[_ASentence | None]) -> None:
     """Stop reading and drop unfinished synthesis when the consumer stops early or fails."""
     tasks: list[asyncio.Task[Any]] = [reader]
-    while not queue.empty():
-        task = queue.get_nowait()
-        if task is not None:
-            tasks.append(task)
+    while not queue_.empty():
+        sentence = queue_.get_nowait()
+        if sentence is not None and sentence.task is not None:
+            tasks.append(sentence.task)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
+from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool, ToolException
 from pydantic import (
     BaseModel,
@@ -32,6 +33,7 @@ from pydantic import (
 from pydantic.v1 import ValidationError as ValidationErrorV1
 from typing_extensions import NotRequired, Self, TypedDict
 
+from langchain_onerouter_audio._audio_blocks import audio_block
 from langchain_onerouter_audio._checks import check_transcript_format
 from langchain_onerouter_audio._files import UploadFile, resolve_inside
 from langchain_onerouter_audio._params import (
@@ -72,7 +74,10 @@ __all__ = [
     "SpeechToTextInput",
     "TextToSpeechInput",
     "TranscriptionInput",
+    "absolute_folder",
     "check_transcript_format",
+    "model_fixable_errors",
+    "new_speech_path",
 ]
 
 _USER = str(os.getuid()) if hasattr(os, "getuid") else getpass.getuser()
@@ -112,8 +117,15 @@ def _private_output_dir(path: Path) -> Path:
     )
 
 
+def new_speech_path(output_dir: Path, audio_format: str) -> Path:
+    """A fresh file name for speech in ``output_dir`` (the default folder: private, made here)."""
+    folder = _private_output_dir(output_dir) if output_dir == DEFAULT_OUTPUT_DIR else output_dir
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return folder / f"speech-{stamp}-{uuid.uuid4().hex[:12]}.{audio_format}"
+
+
 @contextlib.contextmanager
-def _model_fixable_errors() -> Iterator[None]:
+def model_fixable_errors() -> Iterator[None]:
     """Re-raise what the model can correct as ToolException; let the rest propagate."""
     try:
         yield
@@ -292,15 +304,15 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
     """``"sse"`` has the server report token usage, which the artifact then holds."""
     output_dir: Path = DEFAULT_OUTPUT_DIR
     """Folder the audio files are written to; file names are generated, never overwritten."""
+    return_audio: Literal["path", "content_block"] = "path"
+    """``"path"``: write a file in ``output_dir``, return its path. ``"content_block"``: return
+    the audio itself, for audio-capable models and UIs: content and artifact are an
+    ``AudioContentBlock`` (base64 data and MIME type), and no file is written."""
 
     _absolute_output_dir = field_validator("output_dir")(absolute_folder)
 
     def _target(self) -> Path:
-        folder = self.output_dir
-        if folder == DEFAULT_OUTPUT_DIR:
-            folder = _private_output_dir(folder)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        return folder / f"speech-{stamp}-{uuid.uuid4().hex[:12]}.{self.audio_format}"
+        return new_speech_path(self.output_dir, self.audio_format)
 
     def _options(
         self, voice: str | None, instructions: str | None, speed: float | None
@@ -335,10 +347,12 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
         instructions: str | None = None,
         speed: float | None = None,
         run_manager: CallbackManagerForToolRun | None = None,
-    ) -> tuple[str, SpeechArtifact]:
+    ) -> tuple[str | list[dict[str, Any]], SpeechArtifact | dict[str, Any]]:
         options = self._options(voice, instructions, speed)
         usage: list[SpeechUsage] = []
-        with _model_fixable_errors():
+        with model_fixable_errors():
+            if self.return_audio == "content_block":
+                return self._block(self.client.speech(text, **options))
             path = self.client.speech_to_file(
                 self._target(), text, on_usage=usage.append, **options
             )
@@ -351,14 +365,40 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
         instructions: str | None = None,
         speed: float | None = None,
         run_manager: AsyncCallbackManagerForToolRun | None = None,
-    ) -> tuple[str, SpeechArtifact]:
+    ) -> tuple[str | list[dict[str, Any]], SpeechArtifact | dict[str, Any]]:
         options = self._options(voice, instructions, speed)
         usage: list[SpeechUsage] = []
-        with _model_fixable_errors():
+        with model_fixable_errors():
+            if self.return_audio == "content_block":
+                return self._block(await self.client.aspeech(text, **options))
             path = await self.client.aspeech_to_file(
                 self._target(), text, on_usage=usage.append, **options
             )
         return self._artifact(path, options, usage)
+
+    def _block(self, audio: bytes) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        block = audio_block(audio, self.audio_format)
+        return [block], block
+
+    # BaseTool keeps only text, image, file and a few other block types as ToolMessage
+    # content and turns anything else into its repr; audio blocks are put back here.
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """BaseTool's ``run``, with an audio block kept as the ToolMessage's content."""
+        return _audio_content(super().run(*args, **kwargs))
+
+    async def arun(self, *args: Any, **kwargs: Any) -> Any:
+        """Async :meth:`run`."""
+        return _audio_content(await super().arun(*args, **kwargs))
+
+
+def _audio_content(output: Any) -> Any:
+    """A ToolMessage whose artifact is an audio block gets that block as its content."""
+    if isinstance(output, ToolMessage) and output.status == "success":
+        block = output.artifact
+        if isinstance(block, dict) and block.get("type") == "audio":
+            output.content = [block]
+    return output
 
 
 # -- speech to text
@@ -453,7 +493,7 @@ class _SpeechToTextTool(_OneRouterAudioTool):
         language: str | None = None,
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[str, TranscriptResult]:
-        with _model_fixable_errors():
+        with model_fixable_errors():
             result = self._request(self._file(file_path), prompt, language)
         return _transcript_text(result), result
 
@@ -464,7 +504,7 @@ class _SpeechToTextTool(_OneRouterAudioTool):
         language: str | None = None,
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[str, TranscriptResult]:
-        with _model_fixable_errors():
+        with model_fixable_errors():
             result = await self._arequest(self._file(file_path), prompt, language)
         return _transcript_text(result), result
 

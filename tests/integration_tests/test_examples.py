@@ -45,6 +45,7 @@ def _run_offline(script: str, output_dir: Path) -> subprocess.CompletedProcess[s
         ("agent_audio.py", ["calls transcribe_audio", "calls text_to_speech", "replied by voice"]),
         ("speak_answer.py", ["1. Whole answer, one file:", "answer-0.mp3", "answer-2.mp3"]),
         ("quickstart.py", ["[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]", "All steps done"]),
+        ("voice_agent.py", ["voice-answer-0.mp3", "voice-answer-2.mp3", "done, 3 file(s)"]),
     ],
 )
 def test_example_runs_offline(script: str, expected: list[str], tmp_path: Path) -> None:

@@ -285,7 +285,7 @@ def test_empty_text_is_refused_by_invoke(synth: OneRouterSpeechSynthesizer, api:
 
 def test_non_text_input_says_what_to_add(synth: OneRouterSpeechSynthesizer) -> None:
     with pytest.raises(TypeError, match=r"StrOutputParser\(\)"):
-        list(synth.transform(iter([AIMessage("hi")])))  # type: ignore[list-item]
+        list(synth.transform(iter([{"content": "hi"}])))  # type: ignore[list-item]
 
 
 def test_api_error_propagates_from_the_stream() -> None:
