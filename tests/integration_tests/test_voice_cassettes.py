@@ -30,7 +30,7 @@ from langchain_onerouter_audio import (
     OneRouterVoiceMiddleware,
 )
 from langchain_onerouter_audio.models import UPLOAD_MIME_TYPES
-from tests._calls import MODES, call, collect_stream
+from tests._calls import call, collect_stream
 from tests.conftest import AUDIO
 from tests.integration_tests._audio_checks import audio_seconds
 
@@ -38,12 +38,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 from _offline import ScriptedChatModel, tool_call
 
 pytestmark = pytest.mark.vcr
-
-
-@pytest.fixture
-def default_cassette_name(request: pytest.FixtureRequest) -> str:
-    """One cassette per test, whatever the mode."""
-    return str(request.node.originalname)
 
 
 @pytest.fixture
@@ -83,7 +77,6 @@ def run(agent: Any, mode: str, message: BaseMessage, thread: str) -> dict[str, A
     return result
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_two_voice_notes_are_heard_once_each_over_a_three_turn_thread(
     client: OneRouterAudioClient, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -119,7 +112,6 @@ def test_two_voice_notes_are_heard_once_each_over_a_three_turn_thread(
     assert [type(m).__name__ for m in result["messages"]].count("AIMessage") == 3
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_an_unreadable_note_becomes_a_note_the_model_reads(
     client: OneRouterAudioClient, mode: str
 ) -> None:
@@ -144,7 +136,8 @@ def test_an_unreadable_note_becomes_a_note_the_model_reads(
     assert "not fetched" in texts[1]
 
 
-@pytest.mark.parametrize("mode", MODES)
+# Both ways of attaching the answer send the same requests: they replay one recording.
+@pytest.mark.default_cassette("test_the_final_answer_is_spoken_and_attached")
 @pytest.mark.parametrize("answer_audio", ["content_block", "path"])
 def test_the_final_answer_is_spoken_and_attached(
     client: OneRouterAudioClient, mode: str, answer_audio: str, tmp_path: Path
@@ -189,7 +182,6 @@ def test_the_final_answer_is_spoken_and_attached(
     assert "audio" not in str(earlier.content)
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_the_synthesizer_speaks_only_the_final_answer_of_an_agent_stream(
     client: OneRouterAudioClient, mode: str
 ) -> None:
@@ -221,7 +213,6 @@ def test_the_synthesizer_speaks_only_the_final_answer_of_an_agent_stream(
     assert all(audio_seconds(chunk.audio, "mp3") > 0.5 for chunk in chunks)
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_progressive_speech_streams_each_sentence_in_pieces(
     client: OneRouterAudioClient, mode: str
 ) -> None:
@@ -229,7 +220,7 @@ def test_progressive_speech_streams_each_sentence_in_pieces(
     text = "The first sentence is spoken at once. The second follows it right away."
     chunks = collect_stream(synthesizer, "stream", mode, text)
 
-    # A cassette replays a body in one piece; tests/unit_tests/test_progressive_speech.py
+    # A cassette replays a body in one piece; tests/unit_tests/test_voice_unit.py
     # shows the pieces arriving one by one.
     by_sentence: dict[int, bytes] = {}
     for chunk in chunks:
@@ -238,7 +229,6 @@ def test_progressive_speech_streams_each_sentence_in_pieces(
     assert all(audio_seconds(audio, "pcm") > 1.0 for audio in by_sentence.values())
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_iter_speech_yields_audio_as_it_arrives(client: OneRouterAudioClient, mode: str) -> None:
     text = "Streamed speech arrives in pieces. This is the second sentence of it."
     pieces = collect_stream(client, "iter_speech", mode, text, response_format="wav")
@@ -246,7 +236,6 @@ def test_iter_speech_yields_audio_as_it_arrives(client: OneRouterAudioClient, mo
     assert audio_seconds(b"".join(pieces), "wav") > 2.0
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_the_speech_tool_returns_an_audio_block(
     client: OneRouterAudioClient, mode: str, tmp_path: Path
 ) -> None:

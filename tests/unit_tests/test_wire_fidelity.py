@@ -42,10 +42,17 @@ from langchain_onerouter_audio.models import (
     UsageOther,
     UsageTokens,
 )
-from tests._calls import MODES, call, collect_stream
-from tests.unit_tests._fake_api import AUDIO, KEY, Api, answer, parts
-from tests.unit_tests._mock_api import Script, Waits, error_response, mock_client, ok_response
-from tests.unit_tests._transcript_api import FakeTranscriptAPI
+from tests._calls import call, collect_stream
+from tests.unit_tests.fake_api import (
+    AUDIO,
+    KEY,
+    FakeApi,
+    Waits,
+    answer,
+    error_response,
+    parts,
+    transcript_of_upload,
+)
 
 SSE = {"content-type": "text/event-stream"}
 
@@ -61,8 +68,8 @@ def sse(*events: dict[str, Any]) -> bytes:
     return b"".join(b"data: " + json.dumps(event).encode() + b"\n\n" for event in events)
 
 
-def replying(body: bytes, headers: dict[str, str] | None = None) -> Api:
-    return Api(lambda request: httpx.Response(200, content=body, headers=headers or {}))
+def replying(body: bytes, headers: dict[str, str] | None = None) -> FakeApi:
+    return FakeApi([httpx.Response(200, content=body, headers=headers or {})])
 
 
 @pytest.fixture
@@ -72,7 +79,7 @@ def clip(tmp_path: Path) -> Path:
     return path
 
 
-def file_part(api: Api) -> tuple[str | None, str | None]:
+def file_part(api: FakeApi) -> tuple[str | None, str | None]:
     part = next(p for p in api.parts() if p.filename is not None)
     return part.filename, part.content_type
 
@@ -82,7 +89,6 @@ def file_part(api: Api) -> tuple[str | None, str | None]:
 TOKENS = {"input_tokens": 14, "output_tokens": 45, "total_tokens": 59}
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_stream_done_event_whose_usage_has_no_type_keeps_text_and_usage(
     clip: Path, mode: str
 ) -> None:
@@ -121,7 +127,7 @@ def test_json_transcript_usage_is_inferred_or_kept_raw(
 def test_chunking_strategy_dict_goes_out_as_bracketed_fields(
     clip: Path, strategy: dict[str, Any]
 ) -> None:
-    api = Api(answer)
+    api = FakeApi()
     api.client().transcribe(clip, chunking_strategy=strategy)
     chunking = [f for f in api.fields() if f[0].startswith("chunking_strategy")]
     assert chunking == [
@@ -132,14 +138,14 @@ def test_chunking_strategy_dict_goes_out_as_bracketed_fields(
 
 
 def test_a_malformed_chunking_dict_is_a_typed_input_error(clip: Path) -> None:
-    api = Api(answer)
+    api = FakeApi()
     with pytest.raises(OneRouterInputError, match="chunking_strategy"):
         api.client().transcribe(clip, chunking_strategy={"type": "manual"})
     assert api.requests == []
 
 
 def test_tool_toolkit_and_loader_send_chunking_strategy(audio_dir: Path) -> None:
-    api = Api(answer)
+    api = FakeApi()
     client = api.client()
     tool = OneRouterTranscriptionTool(client=client, root_dir=audio_dir, chunking_strategy="auto")
     tool.invoke({"file_path": "hello.mp3"})
@@ -162,7 +168,6 @@ TURN = {"type": "transcript.text.segment", "id": "seg_1", "start": 0.0, "end": 1
         "text": "Hi.", "speaker": "A"}  # fmt: skip
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_stream_can_ask_for_diarized_json_and_gets_typed_turns(clip: Path, mode: str) -> None:
     api = replying(sse(TURN, {"type": "transcript.text.done", "text": "Hi."}), SSE)
     model = "gpt-4o-transcribe-diarize"
@@ -174,7 +179,6 @@ def test_stream_can_ask_for_diarized_json_and_gets_typed_turns(clip: Path, mode:
     assert events == [DiarizedSegment(**TURN), TranscriptTextDone(text="Hi.")]
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_diarized_answer_that_does_not_stream_gives_its_turns_then_done(
     clip: Path, mode: str
 ) -> None:
@@ -186,7 +190,6 @@ def test_a_diarized_answer_that_does_not_stream_gives_its_turns_then_done(
     assert events[1].usage == UsageDuration(seconds=2)
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("method", "args", "options"),
     [
@@ -200,7 +203,7 @@ def test_a_diarized_answer_that_does_not_stream_gives_its_turns_then_done(
 def test_every_wrong_keyword_is_a_typed_input_error(
     clip: Path, mode: str, method: str, args: str, options: dict[str, Any]
 ) -> None:
-    api = Api(answer)
+    api = FakeApi()
     first = clip if args == "clip" else "Hello."
     with pytest.raises(OneRouterInputError):
         run(api.client(), method, mode, first, **options)
@@ -210,15 +213,14 @@ def test_every_wrong_keyword_is_a_typed_input_error(
 # -- 4: custom voices
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_custom_voice_object_is_sent_as_is(mode: str) -> None:
-    api = Api(answer)
+    api = FakeApi()
     run(api.client(), "speech", mode, "Hello.", voice={"id": "voice_1234"})
     assert api.json()["voice"] == {"id": "voice_1234"}
 
 
 def test_a_custom_voice_works_on_the_tool_and_the_synthesizer(tmp_path: Path) -> None:
-    api = Api(answer)
+    api = FakeApi()
     tool = OneRouterTextToSpeechTool(
         client=api.client(), output_dir=tmp_path, voice={"id": "voice_1234"}
     )
@@ -230,7 +232,7 @@ def test_a_custom_voice_works_on_the_tool_and_the_synthesizer(tmp_path: Path) ->
 
 @pytest.mark.parametrize("voice", [{"id": ""}, {"name": "x"}, {"id": "v", "x": 1}, 5])
 def test_a_malformed_voice_is_refused(voice: object) -> None:
-    api = Api(answer)
+    api = FakeApi()
     with pytest.raises(OneRouterInputError, match="custom voice"):
         api.client().speech("Hello.", voice=voice)  # type: ignore[arg-type]
     assert api.requests == []
@@ -248,7 +250,6 @@ SPEECH_SSE = sse(
 USAGE = SpeechUsage(input_tokens=4, output_tokens=9, total_tokens=13)
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_speech_event_stream_usage_reaches_on_usage(mode: str, tmp_path: Path) -> None:
     seen: list[SpeechUsage] = []
     client = replying(SPEECH_SSE, SSE).client()
@@ -260,7 +261,6 @@ def test_speech_event_stream_usage_reaches_on_usage(mode: str, tmp_path: Path) -
     assert seen == [USAGE, USAGE]
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_the_speech_tool_artifact_holds_the_usage(mode: str, tmp_path: Path) -> None:
     api = replying(SPEECH_SSE, SSE)
     tool = OneRouterTextToSpeechTool(client=api.client(), output_dir=tmp_path, stream_format="sse")
@@ -289,7 +289,6 @@ def test_languages_segment_id_and_integer_logprob_bytes_are_read(clip: Path) -> 
     assert replying(body).client().transcribe(clip).languages == [TranscriptionLanguage(code="yue")]
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_a_stream_answered_at_once_keeps_every_field(clip: Path, mode: str) -> None:
     body = {"text": "I", "languages": [{"code": "en"}], "usage": {"seconds": 1}, "extra": 1}
     api = replying(json.dumps(body).encode(), {"content-type": "application/json"})
@@ -306,12 +305,11 @@ def test_segment_details_a_server_leaves_out_are_none() -> None:
 # -- 7: one table of model limits, applied by client, loader and command line
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("method", ["transcribe", "translate"])
 def test_the_client_refuses_a_format_the_model_cannot_give(
     clip: Path, mode: str, method: str
 ) -> None:
-    api = Api(answer)
+    api = FakeApi()
     with pytest.raises(OneRouterInputError, match="gpt-4o-transcribe gives only json, text"):
         run(api.client(), method, mode, clip, model="gpt-4o-transcribe", response_format="srt")
     assert api.requests == []
@@ -323,7 +321,7 @@ def test_the_client_refuses_a_format_the_model_cannot_give(
 def test_the_loader_and_parser_refuse_segments_with_gpt4o_when_built(
     audio_dir: Path, cls: Callable[..., object]
 ) -> None:
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     args = (audio_dir,) if cls is OneRouterTranscriptLoader else ()
     with pytest.raises(OneRouterInputError, match="mode='segments' needs verbose_json"):
         cls(*args, client=api.client(), mode="segments", model="gpt-4o-transcribe")
@@ -347,21 +345,17 @@ def test_the_cli_refuses_a_format_the_model_cannot_give(
 # -- 8: a long Retry-After is not hammered
 
 
-@pytest.mark.parametrize("mode", MODES)
 def test_retry_after_over_the_cap_raises_at_once_with_retry_after(mode: str) -> None:
-    script, waits = Script([error_response(429, headers={"retry-after": "600"})]), Waits()
+    api, waits = FakeApi([error_response(429, headers={"retry-after": "600"})]), Waits()
     with pytest.raises(OneRouterRateLimitError) as caught:
-        run(mock_client(script, waits), "speech", mode, "Hi.")
+        run(api.client(waits.policy()), "speech", mode, "Hi.")
     assert caught.value.retry_after == 600.0
-    assert (len(script.requests), waits.seconds) == (1, [])
+    assert (len(api.requests), waits.seconds) == (1, [])
 
 
 def test_retry_after_within_the_cap_is_still_waited_for() -> None:
-    script, waits = (
-        Script([error_response(429, headers={"retry-after": "60"}), ok_response]),
-        Waits(),
-    )
-    assert mock_client(script, waits).speech("Hi.") == ok_response(script.requests[0]).content
+    api, waits = FakeApi([error_response(429, headers={"retry-after": "60"}), answer]), Waits()
+    assert api.client(waits.policy()).speech("Hi.") == answer(api.requests[0]).content
     assert waits.seconds == [60.0]
 
 
@@ -369,7 +363,7 @@ def test_retry_after_within_the_cap_is_still_waited_for() -> None:
 
 
 def test_instructions_over_4096_characters_are_refused_before_sending() -> None:
-    api = Api(answer)
+    api = FakeApi()
     with pytest.raises(OneRouterInputError, match="instructions text is 4,097 characters"):
         api.client().speech("Hello.", instructions="i" * 4097)
     assert api.requests == []
@@ -395,21 +389,21 @@ def test_uploads_go_out_under_the_name_their_bytes_deserve(
 ) -> None:
     path = audio_dir / name
     path.write_bytes(ADTS if source is None else (audio_dir / source).read_bytes())
-    api = Api(answer)
+    api = FakeApi()
     api.client().transcribe(path)
     assert file_part(api) == (sent, content_type)
 
 
 @pytest.mark.parametrize("language", ["yue", "en-US", "zh-Hant-TW", "de"])
 def test_well_formed_language_tags_pass(clip: Path, language: str) -> None:
-    api = Api(answer)
+    api = FakeApi()
     api.client().transcribe(clip, language=language, languages=[language])
     assert ("language", language) in api.fields()
     assert ("languages[]", language) in api.fields()
 
 
 def test_the_tool_takes_a_language_tag(audio_dir: Path) -> None:
-    api = Api(answer)
+    api = FakeApi()
     tool = OneRouterTranscriptionTool(client=api.client(), root_dir=audio_dir)
     tool.invoke({"file_path": "hello.mp3", "language": "en-GB"})
     assert ("language", "en-GB") in api.fields()
@@ -423,7 +417,7 @@ def test_a_folder_load_takes_opus_oga_and_aac_and_lists_what_it_skips(audio_dir:
     (folder / "b.oga").write_bytes(ogg)
     (folder / "c.aac").write_bytes(ADTS)
     shutil.copy(audio_dir / "corrupt.mp3", folder / "d.mp3")
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     loader = OneRouterTranscriptLoader(folder, client=api.client(), on_error="skip")
     docs = loader.load()
     assert api.filenames() == ["a.ogg", "b.ogg", "c.aac"]
@@ -450,13 +444,12 @@ def _inputs(audio_dir: Path) -> dict[str, Callable[[], Any]]:
 INPUTS = ["bytes", "named-bytes", "bytesio", "open-rb", "path", "str"]
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("kind", INPUTS)
 @pytest.mark.parametrize("method", ["transcribe", "translate", "transcribe_stream"])
 def test_the_client_takes_audio_in_memory_and_on_disk(
     audio_dir: Path, mode: str, kind: str, method: str
 ) -> None:
-    api = Api(answer)
+    api = FakeApi()
     audio = _inputs(audio_dir)[kind]()
     try:
         run(api.client(), method, mode, audio)
@@ -484,7 +477,7 @@ def test_the_client_takes_audio_in_memory_and_on_disk(
     ],
 )
 def test_what_is_not_audio_is_a_typed_input_error(audio: object, message: str) -> None:
-    api = Api(answer)
+    api = FakeApi()
     with pytest.raises(OneRouterInputError, match=message):
         api.client().transcribe(audio)  # type: ignore[arg-type]
     assert api.requests == []
@@ -492,7 +485,7 @@ def test_what_is_not_audio_is_a_typed_input_error(audio: object, message: str) -
 
 def test_the_loader_takes_recordings_in_memory(audio_dir: Path) -> None:
     data = (audio_dir / "hello.mp3").read_bytes()
-    api = FakeTranscriptAPI()
+    api = FakeApi([transcript_of_upload])
     loader = OneRouterTranscriptLoader(
         [("talk.mp3", data), io.BytesIO(data), audio_dir / "german.mp3"], client=api.client()
     )
@@ -525,15 +518,14 @@ class CountingLimiter(InMemoryRateLimiter):
         return True
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("method", ["speech", "transcribe", "transcribe_stream"])
 def test_the_rate_limiter_is_asked_before_every_attempt(clip: Path, mode: str, method: str) -> None:
     limiter = CountingLimiter()
-    script, waits = Script([error_response(503), error_response(503), ok_response]), Waits()
-    client = mock_client(script, waits)
+    api = FakeApi([error_response(503), error_response(503), answer])
+    client = api.client(Waits().policy())
     client.rate_limiter = limiter
     run(client, method, mode, "Hi." if method == "speech" else clip)
-    assert limiter.asked == len(script.requests) == 3
+    assert limiter.asked == len(api.requests) == 3
 
 
 def test_the_client_takes_rate_limiter_and_refuses_anything_else() -> None:
@@ -565,7 +557,7 @@ def test_every_face_builds_its_client_with_the_rate_limiter(
 
 def test_a_real_in_memory_limiter_paces_requests(clip: Path) -> None:
     limiter = InMemoryRateLimiter(requests_per_second=50, check_every_n_seconds=0.005)
-    api = Api(answer)
+    api = FakeApi()
     client = api.client(rate_limiter=limiter)
     for _ in range(3):
         client.transcribe(clip)
@@ -573,12 +565,12 @@ def test_a_real_in_memory_limiter_paces_requests(clip: Path) -> None:
 
 
 def test_the_over_the_cap_refusal_is_logged(caplog: pytest.LogCaptureFixture) -> None:
-    script, waits = Script([error_response(429, headers={"retry-after": "3600"})]), Waits()
+    api = FakeApi([error_response(429, headers={"retry-after": "3600"})])
     with (
         caplog.at_level(logging.INFO, "langchain_onerouter_audio"),
         pytest.raises(OneRouterRateLimitError),
     ):
-        mock_client(script, waits).speech("Hi.")
+        api.client(Waits().policy()).speech("Hi.")
     assert "over max_retry_after" in caplog.text
 
 
