@@ -103,16 +103,59 @@ class OneRouterVoiceMiddleware(AgentMiddleware[VoiceState, Any, Any]):
     :class:`~langchain_onerouter_audio.tools.SpeechArtifact` in its
     ``response_metadata["speech"]``.
 
-    Client settings (``client``, or ``api_key``, ``base_url``, ``timeout``, ``max_retries``)
-    are as for the loader. Transcripts live in the state: give the agent a checkpointer so a
-    thread keeps them between turns.
+    Transcripts live in the state: give the agent a checkpointer so a thread keeps them
+    between turns.
 
-    Example:
+    Setup:
+        .. code-block:: bash
+
+            pip install -U "langchain-onerouter-audio[agents]"
+            export ONEROUTER_API_KEY="your-api-key"
+
+    Key init args — hearing params:
+        task: Literal["transcribe", "translate"]
+            Transcribe in the language spoken (default) or translate into English.
+        model: str
+            Speech-to-text model (default ``whisper-1``).
+        language: str | None
+            Tag of the language spoken; transcription only.
+        prompt: str | None
+            Hint text (names, jargon).
+        max_concurrency: int
+            How many notes of one message are transcribed at once (default 4).
+
+    Key init args — speaking params:
+        speak_answer: bool
+            Speak the final answer (default False).
+        synthesizer: OneRouterSpeechSynthesizer | None
+            What speaks it; one on this client unless given.
+        answer_audio: Literal["content_block", "path"]
+            How the audio is attached (default ``"content_block"``).
+        output_dir: str | PathLike
+            Folder of the answer files with ``answer_audio="path"``.
+
+    Key init args — client params:
+        api_key, base_url, timeout, max_retries, rate_limiter
+            As for :class:`OneRouterAudioClient`; or ``client=`` to share one (not both).
+
+    Instantiate:
         .. code-block:: python
 
-            agent = create_agent(model, tools, middleware=[OneRouterVoiceMiddleware()],
-                                 checkpointer=InMemorySaver())
+            from langchain.agents import create_agent
+            from langgraph.checkpoint.memory import InMemorySaver
+            from langchain_onerouter_audio import OneRouterVoiceMiddleware
+
+            voice = OneRouterVoiceMiddleware(language="en", speak_answer=True)
+            agent = create_agent(model, tools, middleware=[voice], checkpointer=InMemorySaver())
+
+    Invoke:
+        .. code-block:: python
+
+            from langchain_core.messages import HumanMessage
+            from langchain_core.messages.content import create_audio_block
+
             note = create_audio_block(base64=b64, mime_type="audio/mpeg")
+            config = {"configurable": {"thread_id": "1"}}
             agent.invoke({"messages": [HumanMessage(content_blocks=[note])]}, config)
 
     """

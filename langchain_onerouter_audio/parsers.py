@@ -61,6 +61,9 @@ class OneRouterAudioParser(BaseBlobParser):
         task: ``"transcribe"`` (default) or ``"translate"`` (the text in English).
         model: The speech-to-text model, ``whisper-1`` unless given.
         language: The spoken language as an ISO-639-1 code; transcription only.
+        chunking_strategy: ``"auto"`` or VAD settings (a ``ServerVad`` or a dict of the
+            API's shape); needed by gpt-4o-transcribe-diarize on audio over 30 s.
+            Transcription only.
         prompt: Text that guides spelling and style.
         temperature: From 0 to 1; the server's default when not given.
         max_upload_bytes: Blobs over this size are split before sending (``split``
@@ -68,11 +71,13 @@ class OneRouterAudioParser(BaseBlobParser):
         cache_dir: Where to keep transcripts so the same audio is never paid for twice;
             no cache when not given.
         client: The :class:`OneRouterAudioClient` to send with; when given, pass none of
-            ``api_key``, ``base_url``, ``timeout`` and ``max_retries``.
+            ``api_key``, ``base_url``, ``timeout``, ``max_retries`` and ``rate_limiter``.
         api_key: The key, else ``ONEROUTER_API_KEY``.
         base_url: The API root, else ``ONEROUTER_BASE_URL``.
         timeout: Per-request limit in seconds (or an ``httpx.Timeout``).
         max_retries: How often a transient failure is retried (2 unless given).
+        rate_limiter: A LangChain rate limiter (e.g. ``InMemoryRateLimiter``) acquired
+            before every request.
 
     Instantiate:
         .. code-block:: python

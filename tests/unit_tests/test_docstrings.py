@@ -19,6 +19,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "OneRouterTranscriptLoader": ("Setup:", "Args:", "Instantiate:", "Lazy load:", "Async load:"),
     "OneRouterAudioParser": ("Setup:", "Args:", "Instantiate:", "Lazy parse:", "Async:"),
     "OneRouterSpeechSynthesizer": ("Setup:", "Key init args", "Instantiate:", "Invoke:", "Async:"),
+    "OneRouterVoiceMiddleware": ("Setup:", "Key init args", "Instantiate:", "Invoke:"),
     "RetryPolicy": ("Key init args", "Instantiate:"),
     "AudioChunk": ("Instantiate:",),
 }
