@@ -2,6 +2,10 @@
 
 Backoff is exponential with jitter and honours ``Retry-After`` / ``retry-after-ms``, as the
 OpenAI SDK does. Sleep and clock are injectable so tests never really wait.
+
+A caller that shares request slots (the transcript loader) sets ``ATTEMPT_OBSERVER`` around
+a call: a failed attempt is reported to it before the wait, so the slot is free while the
+call sleeps and taken again before the next attempt.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tenacity import (
     AsyncRetrying,
@@ -28,11 +34,36 @@ from langchain_onerouter_audio.errors import (
     OneRouterInputError,
 )
 
-__all__ = ["RETRYABLE_STATUSES", "RetryPolicy", "is_retryable", "parse_retry_after"]
+__all__ = [
+    "ATTEMPT_OBSERVER",
+    "RETRYABLE_STATUSES",
+    "AttemptObserver",
+    "RetryPolicy",
+    "is_retryable",
+    "parse_retry_after",
+]
 
 logger = logging.getLogger("langchain_onerouter_audio")
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+class AttemptObserver(Protocol):
+    """Told about each retry of the current call (see the module docstring)."""
+
+    def failed(self, error: BaseException | None) -> None:
+        """An attempt failed and a retry will follow after a wait."""
+
+    def resume(self) -> None:
+        """The wait is over; block until the next attempt may start."""
+
+    async def aresume(self) -> None:
+        """Async :meth:`resume`."""
+
+
+ATTEMPT_OBSERVER: ContextVar[AttemptObserver | None] = ContextVar(
+    "onerouter_attempt_observer", default=None
+)
 
 
 def is_retryable(error: BaseException) -> bool:
@@ -97,7 +128,7 @@ class RetryPolicy:
         error = state.outcome.exception() if state.outcome else None
         return float(self.delay(state.attempt_number, error))
 
-    def _log(self, state: RetryCallState) -> None:
+    def _before_sleep(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         wait = state.next_action.sleep if state.next_action else 0.0
         logger.info(
@@ -106,6 +137,21 @@ class RetryPolicy:
             type(error).__name__,
             wait,
         )
+        observer = ATTEMPT_OBSERVER.get()
+        if observer is not None:
+            observer.failed(error)
+
+    def _pause(self, seconds: float) -> None:
+        observer = ATTEMPT_OBSERVER.get()
+        self.sleep(seconds)
+        if observer is not None:
+            observer.resume()
+
+    async def _apause(self, seconds: float) -> None:
+        observer = ATTEMPT_OBSERVER.get()
+        await self.async_sleep(seconds)
+        if observer is not None:
+            await observer.aresume()
 
     def retrying(self) -> Retrying:
         """A tenacity controller for sync calls."""
@@ -113,8 +159,8 @@ class RetryPolicy:
             stop=stop_after_attempt(self.max_retries + 1),
             wait=self._wait,
             retry=retry_if_exception(is_retryable),
-            sleep=self.sleep,
-            before_sleep=self._log,
+            sleep=self._pause,
+            before_sleep=self._before_sleep,
             reraise=True,
         )
 
@@ -124,7 +170,7 @@ class RetryPolicy:
             stop=stop_after_attempt(self.max_retries + 1),
             wait=self._wait,
             retry=retry_if_exception(is_retryable),
-            sleep=self.async_sleep,
-            before_sleep=self._log,
+            sleep=self._apause,
+            before_sleep=self._before_sleep,
             reraise=True,
         )

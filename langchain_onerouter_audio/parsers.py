@@ -12,7 +12,9 @@ from langchain_core.documents.base import Blob
 from typing_extensions import Unpack
 
 from langchain_onerouter_audio._files import AudioInput, sniff_audio_format
-from langchain_onerouter_audio._transcriber import Transcriber, TranscriberOptions
+from langchain_onerouter_audio._progress import one_file, progress_bar, require_tqdm
+from langchain_onerouter_audio._transcriber import Budget, Transcriber, TranscriberOptions
+from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import UPLOAD_FORMATS
 
 __all__ = ["OneRouterAudioParser"]
@@ -48,6 +50,8 @@ class OneRouterAudioParser(BaseBlobParser):
     audio gives the same Documents and metadata either way. An in-memory blob whose path has
     no audio extension is sent with one added; ``source`` stays the blob's own path.
     Settings are those of :class:`~langchain_onerouter_audio._transcriber.TranscriberOptions`.
+    A blob over the upload limit is cut into chunks, ``max_concurrency`` transcribed at once;
+    ``show_progress=True`` draws a bar on stderr (the ``progress`` extra).
 
     Example:
         .. code-block:: python
@@ -60,14 +64,37 @@ class OneRouterAudioParser(BaseBlobParser):
 
     """
 
-    def __init__(self, **options: Unpack[TranscriberOptions]) -> None:
+    def __init__(
+        self,
+        *,
+        max_concurrency: int = 4,
+        show_progress: bool = False,
+        **options: Unpack[TranscriberOptions],
+    ) -> None:
+        if max_concurrency < 1:
+            raise OneRouterInputError(f"`max_concurrency` is {max_concurrency}; use 1 or more.")
+        if show_progress:
+            require_tqdm()
+        self.max_concurrency = max_concurrency
+        self.show_progress = show_progress
         self.transcriber = Transcriber(**options)
+
+    def _budget(self, blob: Blob) -> Budget:
+        name = Path(blob.path).name if blob.path is not None else "audio"
+        progress = progress_bar(self.show_progress, total=1, description=name)
+        return Budget.shared(self.max_concurrency, progress=progress)
 
     def lazy_parse(self, blob: Blob) -> Iterator[Document]:
         """Transcribe one blob."""
-        yield from self.transcriber.documents(_blob_input(blob), blob.source)
+        budget = self._budget(blob)
+        with one_file(budget.progress):
+            transcript = self.transcriber.transcribe(_blob_input(blob), blob.source, budget)
+        yield from transcript.documents
 
     async def alazy_parse(self, blob: Blob) -> AsyncIterator[Document]:
         """Async :meth:`lazy_parse`, on the client's async methods."""
-        for document in await self.transcriber.adocuments(_blob_input(blob), blob.source):
+        budget = self._budget(blob)
+        with one_file(budget.progress):
+            transcript = await self.transcriber.atranscribe(_blob_input(blob), blob.source, budget)
+        for document in transcript.documents:
             yield document

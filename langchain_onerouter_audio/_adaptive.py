@@ -1,0 +1,42 @@
+"""How many requests may be in flight: an AIMD window, as TCP sizes its congestion window.
+
+A rate limit (429) halves the window; each success widens it by ``1 / window``, so about one
+more request per round of successes. Requests that started before the last decrease carry an
+older epoch: their 429s describe the old window and do not halve it again, so one burst of
+refusals costs one decrease, not one per refused request.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["AimdWindow"]
+
+
+@dataclass
+class AimdWindow:
+    """The in-flight limit, between 1 and ``maximum``; not thread-safe (its owner locks)."""
+
+    maximum: int
+    decrease: float = 0.5
+    size: float = 0.0
+    epoch: int = 0
+
+    def __post_init__(self) -> None:
+        self.size = self.size or float(self.maximum)
+
+    @property
+    def limit(self) -> int:
+        """Requests allowed in flight now."""
+        return max(1, min(self.maximum, math.floor(self.size)))
+
+    def succeeded(self) -> None:
+        """Additive increase: one more slot after about ``limit`` successes."""
+        self.size = min(float(self.maximum), self.size + 1.0 / self.size)
+
+    def overloaded(self, epoch: int) -> None:
+        """Multiplicative decrease, once per epoch: ``epoch`` is when the request started."""
+        if epoch == self.epoch:
+            self.size = max(1.0, self.size * self.decrease)
+            self.epoch += 1
