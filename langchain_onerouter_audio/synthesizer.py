@@ -14,12 +14,16 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForChainRun
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForChainRun,
+    CallbackManagerForChainRun,
+)
 from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from langchain_core.runnables.config import get_executor_for_config
 from pydantic import Field
 
 from langchain_onerouter_audio._audio_join import check_joinable, join_audio
+from langchain_onerouter_audio._concurrency import aordered_map, ordered_map
 from langchain_onerouter_audio._params import DEFAULT_TTS_MODEL, DEFAULT_VOICE
 from langchain_onerouter_audio._sentences import (
     DEFAULT_MIN_CHARS,
@@ -90,6 +94,14 @@ async def _single(text: str) -> AsyncIterator[str]:
     yield text
 
 
+WHOLE_TEXT_CONCURRENCY = 4
+
+
+def _whole_concurrency(config: RunnableConfig) -> int:
+    """Pieces of one long text spoken at once: the config's ``max_concurrency``, or 4."""
+    return config.get("max_concurrency") or WHOLE_TEXT_CONCURRENCY
+
+
 class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, AudioChunk]):
     """A Runnable that turns (streamed) text into speech, one audio chunk per sentence.
 
@@ -151,18 +163,35 @@ class OneRouterSpeechSynthesizer(ClientSettingsMixin, RunnableSerializable[str, 
 
     # -- whole text
 
-    def _speak_whole(self, text: str) -> AudioChunk:
-        parts = [self.client.speech(piece, **self._options()) for piece in self._pieces(text)]
-        return self._chunk(0, text, join_audio(self.audio_format, parts))
+    def _speak_whole(
+        self, text: str, run_manager: CallbackManagerForChainRun, config: RunnableConfig
+    ) -> AudioChunk:
+        """The pieces of a long text are spoken concurrently, then joined in order."""
+        options = self._options()
+        parts = ordered_map(
+            lambda piece: self.client.speech(piece, **options),
+            self._pieces(text),
+            _whole_concurrency(config),
+        )
+        return self._chunk(0, text, join_audio(self.audio_format, list(parts)))
 
-    async def _aspeak_whole(self, text: str) -> AudioChunk:
-        parts = [
-            await self.client.aspeech(piece, **self._options()) for piece in self._pieces(text)
-        ]
-        return self._chunk(0, text, join_audio(self.audio_format, parts))
+    async def _aspeak_whole(
+        self, text: str, run_manager: AsyncCallbackManagerForChainRun, config: RunnableConfig
+    ) -> AudioChunk:
+        options = self._options()
+        parts = aordered_map(
+            lambda piece: self.client.aspeech(piece, **options),
+            self._pieces(text),
+            _whole_concurrency(config),
+        )
+        return self._chunk(0, text, join_audio(self.audio_format, [part async for part in parts]))
 
     def invoke(self, input: str, config: RunnableConfig | None = None, **kwargs: Any) -> AudioChunk:
-        """Speak the whole ``input`` as one chunk (one file)."""
+        """Speak the whole ``input`` as one chunk (one file).
+
+        Text over ``max_chars`` is spoken in pieces, up to the config's ``max_concurrency``
+        (default 4) at once, and joined in order.
+        """
         return self._call_with_config(self._speak_whole, input, config)
 
     async def ainvoke(
