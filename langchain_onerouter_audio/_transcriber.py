@@ -287,7 +287,9 @@ class Transcriber:
                 document.metadata["gaps"] = marked
         return FileTranscript(documents, gaps or [])
 
-    def _stitch(self, parts: list[_Part]) -> tuple[TranscriptResult, list[ChunkGap]]:
+    def _stitch(
+        self, parts: list[_Part], budget: Budget
+    ) -> tuple[TranscriptResult, list[ChunkGap]]:
         if not parts:
             raise OneRouterInputError("The recording decoded to no audio samples.")
         done = [(part.offset, part.result) for part in parts if part.result is not None]
@@ -296,8 +298,8 @@ class Transcriber:
             for part in parts
             if part.error is not None
         ]
-        if not done:  # nothing was heard: the file failed, not a chunk of it
-            raise gaps[0].error
+        if gaps and (not done or not budget.skip_failed_chunks):
+            raise gaps[0].error  # nothing was heard, or gaps are not wanted: the file failed
         last = parts[-1]
         result = stitch_transcripts(
             self.response_format, done, duration=last.offset + last.duration
@@ -314,8 +316,12 @@ class Transcriber:
         return self._key(chunk.data, options, piece=True) if self.cache is not None else None
 
     def _chunk_failed(self, chunk: SplitChunk, error: Exception, budget: Budget) -> _Part:
-        """A gap in skip mode; otherwise (or for a bad key) the error goes on."""
-        if not budget.skip_failed_chunks or isinstance(error, GLOBAL_ERRORS):
+        """A gap, while the other chunks go on: kept in skip mode, or cached for a rerun.
+
+        Otherwise (or for a bad key) the error goes on at once and the rest is cancelled.
+        """
+        keep_going = budget.skip_failed_chunks or self.cache is not None
+        if not keep_going or isinstance(error, GLOBAL_ERRORS):
             raise error
         logger.warning(
             "Chunk %s (%.1f-%.1f s) failed: %s",
@@ -389,7 +395,7 @@ class Transcriber:
             budget.progress.audio(_seconds(job.cached))
             return self._finish(job, job.cached, source)
         if job.split:
-            result, gaps = self._stitch(self._parts(job, budget))
+            result, gaps = self._stitch(self._parts(job, budget), budget)
             return self._finish(job, result, source, gaps)
         result = self._send(job.upload, self._options, budget)
         budget.progress.audio(_seconds(result))
@@ -459,7 +465,7 @@ class Transcriber:
             result = job.cached
             budget.progress.audio(_seconds(result))
         elif job.split:
-            result, gaps = self._stitch(await self._aparts(job, budget))
+            result, gaps = self._stitch(await self._aparts(job, budget), budget)
         else:
             result = await self._asend(job.upload, self._options, budget)
             budget.progress.audio(_seconds(result))
