@@ -4,8 +4,10 @@
 3. peak memory of big uploads and downloads, 4. import cost. Each compares the package's
 client and tools with raw httpx and the openai SDK pointed at the same server.
 5. the transcript loader's concurrency (200 ms per transcription), against its ideal.
+6-8. long work (``long_work.py``): a 60-minute recording in chunks, 64 files under 429,
+a long text spoken in concurrent pieces.
 
-    python benchmarks/run_all.py [--calls 300] [--import-runs 20] [--only 1,2,3,4,5]
+    python benchmarks/run_all.py [--calls 300] [--import-runs 20] [--only 1,2,3,4,5,6,7,8]
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import concurrency
 import imports
 import loader_concurrency
+import long_work
 import memory
 import overhead
 from common import CONTENDERS, REFERENCE, Row, render
@@ -41,10 +44,12 @@ def _environment() -> str:
 
 def _contenders(figures: set[str]) -> tuple[str, ...]:
     """The table's columns: the loader's own two (sync and async) only when it ran."""
-    if "5" not in figures:
-        return CONTENDERS
-    loader = (loader_concurrency.SYNC, loader_concurrency.ASYNC)
-    return (*(name for name in CONTENDERS if name != REFERENCE), *loader, REFERENCE)
+    names = [name for name in CONTENDERS if name != REFERENCE]
+    if "5" in figures:
+        names += [loader_concurrency.SYNC, loader_concurrency.ASYNC]
+    if figures & {"6", "7", "8"}:
+        names += [name for name in long_work.COLUMNS if name not in (*names, REFERENCE)]
+    return (*names, REFERENCE)
 
 
 def _step(message: str) -> None:
@@ -56,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300, help="sequential calls per case")
     parser.add_argument("--import-runs", type=int, default=20, help="interpreters per import")
-    parser.add_argument("--only", default="1,2,3,4,5", help="figures to run, e.g. 1,3")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8", help="figures to run, e.g. 1,3")
     args = parser.parse_args(argv)
     figures = set(args.only.split(","))
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
@@ -64,23 +69,27 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     with FakeAudioServer(subprocess=True) as server, tempfile.TemporaryDirectory() as tmp:
         if "1" in figures:
-            _step(f"1/5 per-call overhead: {args.calls} calls per contender and case")
+            _step(f"1/8 per-call overhead: {args.calls} calls per contender and case")
             rows += overhead.run(server.base_url, Path(tmp) / "overhead", n=args.calls)
         if "2" in figures:
-            _step("2/5 concurrency: 256 transcriptions, 16 at a time, 100 ms server latency")
+            _step("2/8 concurrency: 256 transcriptions, 16 at a time, 100 ms server latency")
             server.configure(transcription_latency=0.1)
             rows += concurrency.run(server.base_url, n=256, concurrency=16, latency=0.1)
             server.configure(transcription_latency=0.0)
         if "3" in figures:
-            _step("3/5 memory: 300 MB upload, 100 MB download, one process per contender")
+            _step("3/8 memory: 300 MB upload, 100 MB download, one process per contender")
             rows += memory.run(server.base_url, Path(tmp) / "memory")
         if "5" in figures:
-            _step("5/5 loader: 64 files, max_concurrency=8, 200 ms server latency")
+            _step("5/8 loader: 64 files, max_concurrency=8, 200 ms server latency")
             server.configure(transcription_latency=0.2)
             rows += loader_concurrency.run(server.base_url, files=64, concurrency=8, latency=0.2)
             server.configure(transcription_latency=0.0)
+        if figures & {"6", "7", "8"}:
+            _step("6-8/8 long work: a 60-minute recording, 64 files under 429, long text")
+            rows += long_work.run(server, figures)
+            server.configure(transcription_latency=0.0, speech_latency=0.0, max_in_flight=0)
     if "4" in figures:
-        _step(f"4/5 import cost: {args.import_runs} interpreters per statement")
+        _step(f"4/8 import cost: {args.import_runs} interpreters per statement")
         rows += imports.run(runs=args.import_runs)
     print(_environment())
     print()

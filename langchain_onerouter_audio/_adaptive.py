@@ -3,7 +3,9 @@
 A rate limit (429) halves the window; each success widens it by ``1 / window``, so about one
 more request per round of successes. Requests that started before the last decrease carry an
 older epoch: their 429s describe the old window and do not halve it again, so one burst of
-refusals costs one decrease, not one per refused request.
+refusals costs one decrease, not one per refused request. The last limit that worked is
+remembered: the window grows back to it quickly and beyond it ``PROBE_SLOWDOWN`` times more
+slowly, so a server that is simply full is not probed (and a request refused) every few calls.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["AimdWindow"]
+__all__ = ["PROBE_SLOWDOWN", "AimdWindow"]
+
+PROBE_SLOWDOWN = 8
 
 
 @dataclass
@@ -22,6 +26,7 @@ class AimdWindow:
     decrease: float = 0.5
     size: float = 0.0
     epoch: int = 0
+    ceiling: float = math.inf  # the last limit that worked, under one that was refused
 
     def __post_init__(self) -> None:
         self.size = self.size or float(self.maximum)
@@ -33,10 +38,14 @@ class AimdWindow:
 
     def succeeded(self) -> None:
         """Additive increase: one more slot after about ``limit`` successes."""
-        self.size = min(float(self.maximum), self.size + 1.0 / self.size)
+        step = 1.0 / self.size
+        if self.size >= self.ceiling:
+            step /= PROBE_SLOWDOWN
+        self.size = min(float(self.maximum), self.size + step)
 
     def overloaded(self, epoch: int) -> None:
         """Multiplicative decrease, once per epoch: ``epoch`` is when the request started."""
         if epoch == self.epoch:
+            self.ceiling = max(1.0, self.limit - 1.0)
             self.size = max(1.0, self.size * self.decrease)
             self.epoch += 1

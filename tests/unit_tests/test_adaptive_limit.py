@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from langchain_onerouter_audio import OneRouterAudioClient, OneRouterTranscriptLoader
-from langchain_onerouter_audio._adaptive import AimdWindow
+from langchain_onerouter_audio._adaptive import PROBE_SLOWDOWN, AimdWindow
 from langchain_onerouter_audio._retry import ATTEMPT_OBSERVER, RetryPolicy
 from langchain_onerouter_audio._slots import RequestSlots
 from langchain_onerouter_audio.errors import OneRouterRateLimitError, OneRouterServerError
@@ -49,6 +49,21 @@ def test_successes_grow_the_window_by_about_one_per_round() -> None:
     for _ in range(100):
         window.succeeded()
     assert window.limit == 8  # capped at the maximum
+
+
+def test_beyond_the_last_limit_that_worked_the_window_grows_slowly() -> None:
+    window = AimdWindow(8, size=5.0)
+    window.overloaded(window.epoch)  # 5 at once was refused: 4 worked
+    assert (window.limit, window.ceiling) == (2, 4.0)
+    successes = 0
+    while window.limit < 4:
+        window.succeeded()
+        successes += 1
+    assert successes <= 6  # quickly back to what worked
+    while window.limit < 5:
+        window.succeeded()
+        successes += 1
+    assert successes >= 6 + PROBE_SLOWDOWN * 4 - 4  # then probing one more, slowly
 
 
 def test_a_request_gives_its_slot_back_while_it_waits_to_retry() -> None:
