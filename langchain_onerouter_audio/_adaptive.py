@@ -3,7 +3,8 @@
 A rate limit (429) halves the window; each success widens it by ``1 / window``, so about one
 more request per round of successes. Requests that started before the last decrease carry an
 older epoch: their 429s describe the old window and do not halve it again, so one burst of
-refusals costs one decrease, not one per refused request. The last limit that worked is
+refusals costs one decrease, not one per refused request. Each 429 also tells how much the
+server takes: no more than the requests still in flight when it came back. That estimate is
 remembered: the window grows back to it quickly and beyond it ``PROBE_SLOWDOWN`` times more
 slowly, so a server that is simply full is not probed (and a request refused) every few calls.
 """
@@ -26,7 +27,7 @@ class AimdWindow:
     decrease: float = 0.5
     size: float = 0.0
     epoch: int = 0
-    ceiling: float = math.inf  # the last limit that worked, under one that was refused
+    ceiling: float = math.inf  # what the server took when it last refused one more
 
     def __post_init__(self) -> None:
         self.size = self.size or float(self.maximum)
@@ -43,9 +44,13 @@ class AimdWindow:
             step /= PROBE_SLOWDOWN
         self.size = min(float(self.maximum), self.size + step)
 
-    def overloaded(self, epoch: int) -> None:
-        """Multiplicative decrease, once per epoch: ``epoch`` is when the request started."""
+    def overloaded(self, epoch: int, in_flight: int) -> None:
+        """A 429 to a request of ``epoch``, with ``in_flight`` others still out.
+
+        Multiplicative decrease once per epoch; and never more than the server was taking.
+        """
         if epoch == self.epoch:
-            self.ceiling = max(1.0, self.limit - 1.0)
             self.size = max(1.0, self.size * self.decrease)
             self.epoch += 1
+        self.ceiling = float(max(1, in_flight))
+        self.size = min(self.size, self.ceiling)

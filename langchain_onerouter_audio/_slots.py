@@ -2,9 +2,10 @@
 
 Only a request holds a slot, and only while it is on the wire: a file waiting for its
 chunks holds none (so files and chunks cannot deadlock each other), and a request sleeping
-before a retry gives its slot back. A 429 shrinks the window, successes grow it back (see
-``_adaptive``). A load uses one side: threads (:meth:`RequestSlots.request`) or one event
-loop (:meth:`RequestSlots.arequest`).
+before a retry gives its slot back, and takes the next free one ahead of new requests (so
+a refused file is not refused again and again behind fresh ones). A 429 shrinks the
+window, successes grow it back (see ``_adaptive``). A load uses one side: threads
+(:meth:`RequestSlots.request`) or one event loop (:meth:`RequestSlots.arequest`).
 """
 
 from __future__ import annotations
@@ -28,16 +29,17 @@ class _Hold:
         self._slots = slots
         self.epoch = 0
         self.held = False
+        self.retrying = False
 
     def failed(self, error: BaseException | None) -> None:
-        self._slots._settle(self, error)
+        self._slots._settle(self, error, retry=True)
 
     def resume(self) -> None:
-        self.epoch = self._slots._acquire()
+        self.epoch = self._slots._acquire(self)
         self.held = True
 
     async def aresume(self) -> None:
-        self.epoch = await self._slots._aacquire()
+        self.epoch = await self._slots._aacquire(self)
         self.held = True
 
 
@@ -48,6 +50,7 @@ class RequestSlots:
         self.window = AimdWindow(maximum, decrease=decrease)
         self.in_flight = 0
         self.peak = 0
+        self._retries_waiting = 0
         self._condition = threading.Condition()
         self._waiters: list[asyncio.Future[None]] = []
 
@@ -56,21 +59,30 @@ class RequestSlots:
         """Requests allowed in flight now."""
         return self.window.limit
 
-    def _free(self) -> bool:
-        return self.in_flight < self.window.limit
+    def _free(self, hold: _Hold) -> bool:
+        """A slot is free for ``hold``: retries first, then new requests."""
+        ahead = 0 if hold.retrying else self._retries_waiting
+        return self.in_flight + ahead < self.window.limit
 
-    def _take(self) -> int:
+    def _take(self, hold: _Hold) -> int:
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
+        self._mark_retry(hold, False)
         return self.window.epoch
 
-    def _acquire(self) -> int:
-        with self._condition:
-            self._condition.wait_for(self._free)
-            return self._take()
+    def _mark_retry(self, hold: _Hold, retrying: bool) -> None:
+        """Count ``hold`` among the retries waiting for a slot, or no longer."""
+        if hold.retrying != retrying:
+            hold.retrying = retrying
+            self._retries_waiting += 1 if retrying else -1
 
-    async def _aacquire(self) -> int:
-        while not self._free():
+    def _acquire(self, hold: _Hold) -> int:
+        with self._condition:
+            self._condition.wait_for(lambda: self._free(hold))
+            return self._take(hold)
+
+    async def _aacquire(self, hold: _Hold) -> int:
+        while not self._free(hold):
             waiter = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
             try:
@@ -79,18 +91,23 @@ class RequestSlots:
                 if waiter in self._waiters:
                     self._waiters.remove(waiter)
         with self._condition:
-            return self._take()
+            return self._take(hold)
 
-    def _settle(self, hold: _Hold, error: BaseException | None) -> None:
-        """Give back ``hold``'s slot and feed the outcome to the window."""
+    def _settle(self, hold: _Hold, error: BaseException | None, *, retry: bool = False) -> None:
+        """Give back ``hold``'s slot and feed the outcome to the window.
+
+        With ``retry`` the call will want a slot again after its wait; else it is over (even
+        if it ended while waiting, e.g. cancelled).
+        """
         with self._condition:
-            if error is None:
-                self.window.succeeded()
-            elif isinstance(error, OneRouterRateLimitError):
-                self.window.overloaded(hold.epoch)
+            self._mark_retry(hold, retry)
             if hold.held:
                 hold.held = False
                 self.in_flight -= 1
+            if error is None:
+                self.window.succeeded()
+            elif isinstance(error, OneRouterRateLimitError):
+                self.window.overloaded(hold.epoch, self.in_flight)
             self._condition.notify_all()
             waiters, self._waiters = self._waiters, []
         for waiter in waiters:

@@ -29,14 +29,22 @@ def rate_limited() -> OneRouterRateLimitError:
 def test_a_rate_limit_halves_the_window_once_per_epoch() -> None:
     window = AimdWindow(8)
     started = window.epoch
-    window.overloaded(started)
-    window.overloaded(started)  # started before the decrease: the same burst
+    window.overloaded(started, in_flight=7)
+    window.overloaded(started, in_flight=6)  # started before the decrease: the same burst
     assert window.limit == 4
-    window.overloaded(window.epoch)
+    window.overloaded(window.epoch, in_flight=3)
     assert window.limit == 2
     for _ in range(10):
-        window.overloaded(window.epoch)
+        window.overloaded(window.epoch, in_flight=0)
     assert window.limit == 1  # never below one
+
+
+def test_the_window_never_exceeds_what_the_server_was_taking() -> None:
+    window = AimdWindow(16)
+    started = window.epoch
+    for in_flight in range(15, 2, -1):  # a burst of refusals, as each comes back
+        window.overloaded(started, in_flight)
+    assert (window.limit, window.ceiling) == (3, 3.0)
 
 
 def test_successes_grow_the_window_by_about_one_per_round() -> None:
@@ -53,7 +61,7 @@ def test_successes_grow_the_window_by_about_one_per_round() -> None:
 
 def test_beyond_the_last_limit_that_worked_the_window_grows_slowly() -> None:
     window = AimdWindow(8, size=5.0)
-    window.overloaded(window.epoch)  # 5 at once was refused: 4 worked
+    window.overloaded(window.epoch, in_flight=4)  # 5 at once was refused: 4 worked
     assert (window.limit, window.ceiling) == (2, 4.0)
     successes = 0
     while window.limit < 4:
@@ -74,7 +82,7 @@ def test_a_request_gives_its_slot_back_while_it_waits_to_retry() -> None:
         assert slots.in_flight == 1
         observer.failed(rate_limited())  # before the retry's wait
         assert slots.in_flight == 0
-        assert slots.limit == 2
+        assert slots.limit == 1  # halved, and nothing else was in flight
         observer.resume()  # after it
         assert slots.in_flight == 1
     assert slots.in_flight == 0
@@ -88,7 +96,7 @@ def test_a_final_rate_limit_shrinks_the_window_and_other_errors_do_not() -> None
     assert slots.limit == 4
     with pytest.raises(OneRouterRateLimitError), slots.request():
         raise rate_limited()
-    assert (slots.limit, slots.in_flight) == (2, 0)
+    assert (slots.limit, slots.in_flight) == (1, 0)
 
 
 class CappedAPI:
