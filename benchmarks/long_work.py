@@ -40,6 +40,7 @@ from langchain_onerouter_audio import (
     OneRouterSpeechSynthesizer,
     OneRouterTranscriptLoader,
 )
+from langchain_onerouter_audio._adaptive import AimdWindow
 from langchain_onerouter_audio._splitting import SAMPLE_RATE, split_audio
 from langchain_onerouter_audio._transcriber import Transcriber
 
@@ -133,10 +134,15 @@ def long_recording(server: FakeAudioServer, root: Path) -> list[Row]:
         row.notes.append(f"{SEQUENTIAL}/{PARALLEL} = {walls[SEQUENTIAL] / walls[PARALLEL]:.2f}x")
         rows.append(row)
 
-        whole = {
-            PARALLEL: _wall(load(max_concurrency=8)),
-            SEQUENTIAL: _wall(load(max_concurrency=8, carry_context=True)),
-        }
+        # The cutting is CPU work on a shared machine: two interleaved rounds, the best kept.
+        rounds = [
+            {
+                PARALLEL: _wall(load(max_concurrency=8)),
+                SEQUENTIAL: _wall(load(max_concurrency=8, carry_context=True)),
+            }
+            for _ in range(2)
+        ]
+        whole = {name: min(walls[name] for walls in rounds) for name in (PARALLEL, SEQUENTIAL)}
     whisper = _whisper_parser(server.base_url, recording)
     notes = [f"{SEQUENTIAL}/{PARALLEL} = {whole[SEQUENTIAL] / whole[PARALLEL]:.2f}x"]
     if isinstance(whisper, float):
@@ -203,17 +209,15 @@ def rate_limited_folder(server: FakeAudioServer, root: Path, latency: float = 0.
 
 
 def _fixed_window(server: FakeAudioServer, loader: OneRouterTranscriptLoader, files: int) -> str:
-    """The same load with the window never shrinking: what adapting to 429 saves."""
-    import langchain_onerouter_audio._transcriber as transcriber
-
-    adaptive = transcriber.RequestSlots
-    transcriber.RequestSlots = lambda maximum: adaptive(maximum, decrease=1.0)  # type: ignore[assignment,misc]
+    """The same load with a window that never shrinks: what adapting to 429 saves."""
+    adapt = AimdWindow.overloaded
+    AimdWindow.overloaded = lambda self, epoch, in_flight: None  # type: ignore[method-assign]
     try:
         before = server.stats()["requests"].get("refused", 0)
         docs = loader.load()
         refused = server.stats()["requests"].get("refused", 0) - before
     finally:
-        transcriber.RequestSlots = adaptive  # type: ignore[misc]
+        AimdWindow.overloaded = adapt  # type: ignore[method-assign]
     return (
         f"without adapting (16 always in flight): {len(docs)} of {files} loaded, "
         f"{len(loader.failures)} failed after retries, {refused} answered 429"
