@@ -32,8 +32,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from common import KEY, REFERENCE, SMALL_CLIP, TTS_MODEL, Row, against_ideal, render
+from common import KEY, REFERENCE, TTS_MODEL, Row, against_ideal, render
 from fake_server import FakeAudioServer
+from loader_concurrency import clip_folder
 
 from langchain_onerouter_audio import (
     OneRouterAudioClient,
@@ -80,11 +81,11 @@ def _chunks_cut_beforehand(recording: Path) -> Iterator[tuple[int, float]]:
     chunks = list(split_audio(recording, name=recording.name, max_bytes=CHUNK_LIMIT))
     cut = time.perf_counter() - start
     original = Transcriber._chunks
-    Transcriber._chunks = lambda self, job: (chunk for chunk in chunks)  # type: ignore[method-assign,assignment,misc]
+    Transcriber._chunks = lambda self, job: (chunk for chunk in chunks)
     try:
         yield len(chunks), cut
     finally:
-        Transcriber._chunks = original  # type: ignore[method-assign]
+        Transcriber._chunks = original
 
 
 def _wall(call: Callable[[], Any]) -> float:
@@ -165,19 +166,11 @@ def long_recording(server: FakeAudioServer, root: Path) -> list[Row]:
     return rows
 
 
-def _copies(root: Path, files: int) -> Path:
-    folder = root / "clips"
-    folder.mkdir()
-    for index in range(files):
-        shutil.copy(SMALL_CLIP, folder / f"clip{index:03d}.mp3")
-    return folder
-
-
 def rate_limited_folder(server: FakeAudioServer, root: Path, latency: float = 0.2) -> list[Row]:
     """Figure 7: 64 files, the server takes 4 at once and answers 429 beyond that."""
     files, cap, asked = 64, 4, 16
     server.configure(transcription_latency=latency, max_in_flight=cap, retry_after=latency)
-    folder = _copies(root, files)
+    folder = clip_folder(root, files)
     walls: dict[str, float] = {}
     notes: list[str] = []
     with OneRouterAudioClient(api_key=KEY, base_url=server.base_url) as client:
@@ -211,13 +204,13 @@ def rate_limited_folder(server: FakeAudioServer, root: Path, latency: float = 0.
 def _fixed_window(server: FakeAudioServer, loader: OneRouterTranscriptLoader, files: int) -> str:
     """The same load with a window that never shrinks: what adapting to 429 saves."""
     adapt = AimdWindow.overloaded
-    AimdWindow.overloaded = lambda self, epoch, in_flight: None  # type: ignore[method-assign]
+    AimdWindow.overloaded = lambda self, epoch, in_flight: None
     try:
         before = server.stats()["requests"].get("refused", 0)
         docs = loader.load()
         refused = server.stats()["requests"].get("refused", 0) - before
     finally:
-        AimdWindow.overloaded = adapt  # type: ignore[method-assign]
+        AimdWindow.overloaded = adapt
     return (
         f"without adapting (16 always in flight): {len(docs)} of {files} loaded, "
         f"{len(loader.failures)} failed after retries, {refused} answered 429"
