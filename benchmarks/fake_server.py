@@ -16,6 +16,9 @@ client: its per-call overhead, its concurrency and its memory.
 - Added latency, slept after the request body is read and before the answer starts, is set
   separately for speech (``speech_latency``) and transcription/translation
   (``transcription_latency``), in seconds.
+- ``max_in_flight`` (0: no limit) caps the transcriptions served at once: one more is
+  answered ``429`` with ``Retry-After`` (whole seconds, rounded up) and ``retry-after-ms``
+  from ``retry_after``, as a rate-limited API does. ``/_stats`` counts them as ``refused``.
 - HTTP/1.1 keep-alive, one thread per connection, TCP_NODELAY.
 - Control plane: ``POST /v1/_control`` with a JSON object of settings changes them while the
   server runs; ``GET /v1/_stats`` returns request counts and bytes in and out.
@@ -77,6 +80,8 @@ class Settings:
     speech_bytes: int = 32_044
     chunk_size: int = 64 * 1024
     speech_chunk_interval: float = 0.0
+    max_in_flight: int = 0
+    retry_after: float = 0.1
 
 
 def wav_header(total_bytes: int, sample_rate: int = SAMPLE_RATE) -> bytes:
@@ -237,6 +242,21 @@ class _Server(ThreadingHTTPServer):
         self.upload_bytes = 0
         self.download_bytes = 0
         self.tone = _tone(settings.chunk_size)
+        self.in_flight = 0
+
+    def admit(self) -> bool:
+        """Take one more transcription, unless ``max_in_flight`` are already being served."""
+        with self.lock:
+            cap = self.settings.max_in_flight
+            if cap and self.in_flight >= cap:
+                self.counts["refused"] = self.counts.get("refused", 0) + 1
+                return False
+            self.in_flight += 1
+            return True
+
+    def leave(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
     def count(self, route: str, uploaded: int, downloaded: int) -> None:
         with self.lock:
@@ -300,6 +320,17 @@ class _Handler(BaseHTTPRequestHandler):
         error = {"message": message, "type": "invalid_request_error", "param": None, "code": code}
         self._reply(status, json.dumps({"error": error}).encode(), "application/json")
 
+    def _refuse(self) -> None:
+        wait = self.server.settings.retry_after
+        error = {"message": "Too many requests in flight.", "type": "rate_limit", "code": None}
+        body = json.dumps({"error": error}).encode()
+        head = (
+            f"HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nRetry-After: {math.ceil(wait)}\r\n"
+            f"retry-after-ms: {round(wait * 1000)}\r\nx-request-id: req_fake\r\n\r\n"
+        ).encode()
+        self.wfile.write(head + body)
+
     def do_GET(self) -> None:
         if urlsplit(self.path).path.endswith("/_stats"):
             server = self.server
@@ -347,7 +378,13 @@ class _Handler(BaseHTTPRequestHandler):
         for piece in self._body():
             received += len(piece)
             scanner.feed(piece)
-        _pause(self.server.settings.transcription_latency)
+        if not self.server.admit():
+            self._refuse()
+            return
+        try:
+            _pause(self.server.settings.transcription_latency)
+        finally:
+            self.server.leave()
         answers = _TRANSCRIPTS[route]
         fmt = scanner.value or "json"
         if fmt not in answers or (route == "translations" and fmt == "diarized_json"):

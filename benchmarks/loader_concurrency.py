@@ -30,7 +30,7 @@ ASYNC = "aload() (asyncio)"
 TARGET = 1.3
 
 
-def _folder(root: Path, files: int) -> Path:
+def clip_folder(root: Path, files: int) -> Path:
     """``files`` distinct copies of a short clip, as a user's folder would hold them."""
     folder = root / "clips"
     folder.mkdir()
@@ -60,7 +60,7 @@ def run(
         OneRouterAudioClient(api_key=KEY, base_url=base_url) as client,
     ):
         loader = OneRouterTranscriptLoader(
-            _folder(Path(tmp), files), client=client, max_concurrency=concurrency
+            clip_folder(Path(tmp), files), client=client, max_concurrency=concurrency
         )
         walls = {
             SYNC: _median_wall(loader.load, files, repeats),

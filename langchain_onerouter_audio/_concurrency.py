@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+)
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from typing import TypeVar
@@ -39,24 +47,46 @@ def ordered_map(
                 future.cancel()
 
 
+def _aiter(items: Iterable[T] | AsyncIterable[T]) -> AsyncIterator[T]:
+    if isinstance(items, AsyncIterable):
+        return aiter(items)
+
+    async def each() -> AsyncIterator[T]:
+        for item in items:
+            yield item
+
+    return each()
+
+
 async def aordered_map(
-    function: Callable[[T], Awaitable[R]], items: Iterable[T], limit: int
+    function: Callable[[T], Awaitable[R]], items: Iterable[T] | AsyncIterable[T], limit: int
 ) -> AsyncGenerator[R, None]:
-    """Async ``map`` with at most ``limit`` calls in flight, yielding in input order."""
+    """Async ``map`` with at most ``limit`` calls in flight, yielding in input order.
+
+    ``items`` may be async, e.g. chunks cut in a thread as they are needed.
+    """
     semaphore = asyncio.Semaphore(limit)
 
     async def bounded(item: T) -> R:
         async with semaphore:
             return await function(item)
 
-    source = iter(items)
-    pending: deque[asyncio.Task[R]] = deque(
-        asyncio.ensure_future(bounded(item)) for item in islice(source, 2 * limit)
-    )
+    source = _aiter(items)
+    pending: deque[asyncio.Task[R]] = deque()
+
+    async def start(count: int) -> None:
+        for _ in range(count):
+            try:
+                item = await anext(source)
+            except StopAsyncIteration:
+                return
+            pending.append(asyncio.ensure_future(bounded(item)))
+
     try:
+        await start(2 * limit)
         while pending:
             result = await pending.popleft()
-            pending.extend(asyncio.ensure_future(bounded(item)) for item in islice(source, 1))
+            await start(1)
             yield result
     finally:
         for task in pending:

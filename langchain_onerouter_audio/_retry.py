@@ -4,6 +4,11 @@ Backoff is exponential with jitter and honours ``Retry-After`` / ``retry-after-m
 OpenAI SDK does. A server that asks for a longer wait than ``max_retry_after`` is not asked
 again: the error is raised at once, carrying ``retry_after``, so the caller can schedule.
 Sleep and clock are injectable so tests never really wait.
+
+
+A caller that shares request slots (the transcript loader) sets ``ATTEMPT_OBSERVER`` around
+a call: a failed attempt is reported to it before the wait, so the slot is free while the
+call sleeps and taken again before the next attempt.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tenacity import (
     AsyncRetrying,
@@ -30,11 +37,36 @@ from langchain_onerouter_audio.errors import (
     OneRouterInputError,
 )
 
-__all__ = ["RETRYABLE_STATUSES", "RetryPolicy", "is_retryable", "parse_retry_after"]
+__all__ = [
+    "ATTEMPT_OBSERVER",
+    "RETRYABLE_STATUSES",
+    "AttemptObserver",
+    "RetryPolicy",
+    "is_retryable",
+    "parse_retry_after",
+]
 
 logger = logging.getLogger("langchain_onerouter_audio")
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+class AttemptObserver(Protocol):
+    """Told about each retry of the current call (see the module docstring)."""
+
+    def failed(self, error: BaseException | None) -> None:
+        """An attempt failed and a retry will follow after a wait."""
+
+    def resume(self) -> None:
+        """The wait is over; block until the next attempt may start."""
+
+    async def aresume(self) -> None:
+        """Async :meth:`resume`."""
+
+
+ATTEMPT_OBSERVER: ContextVar[AttemptObserver | None] = ContextVar(
+    "onerouter_attempt_observer", default=None
+)
 
 
 def is_retryable(error: BaseException) -> bool:
@@ -176,7 +208,7 @@ class RetryPolicy:
         error = state.outcome.exception() if state.outcome else None
         return float(self.delay(state.attempt_number, error))
 
-    def _log(self, state: RetryCallState) -> None:
+    def _before_sleep(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         wait = state.next_action.sleep if state.next_action else 0.0
         logger.info(
@@ -185,6 +217,21 @@ class RetryPolicy:
             type(error).__name__,
             wait,
         )
+        observer = ATTEMPT_OBSERVER.get()
+        if observer is not None:
+            observer.failed(error)
+
+    def _pause(self, seconds: float) -> None:
+        observer = ATTEMPT_OBSERVER.get()
+        self.sleep(seconds)
+        if observer is not None:
+            observer.resume()
+
+    async def _apause(self, seconds: float) -> None:
+        observer = ATTEMPT_OBSERVER.get()
+        await self.async_sleep(seconds)
+        if observer is not None:
+            await observer.aresume()
 
     def retrying(self) -> Retrying:
         """A tenacity controller for sync calls.
@@ -198,8 +245,8 @@ class RetryPolicy:
             stop=stop_after_attempt(self.max_retries + 1),
             wait=self._wait,
             retry=retry_if_exception(self.should_retry),
-            sleep=self.sleep,
-            before_sleep=self._log,
+            sleep=self._pause,
+            before_sleep=self._before_sleep,
             reraise=True,
         )
 
@@ -209,7 +256,7 @@ class RetryPolicy:
             stop=stop_after_attempt(self.max_retries + 1),
             wait=self._wait,
             retry=retry_if_exception(self.should_retry),
-            sleep=self.async_sleep,
-            before_sleep=self._log,
+            sleep=self._apause,
+            before_sleep=self._before_sleep,
             reraise=True,
         )

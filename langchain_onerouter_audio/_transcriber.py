@@ -1,26 +1,32 @@
 """The engine behind the loader and the parser: one recording in, its Documents out.
 
 It checks the file with the client's own rules, answers from the cache when it can, splits
-audio over the upload limit, sends one request per piece (sync or truly async), stitches
-the pieces and builds the Documents.
+audio over the upload limit, sends the pieces concurrently (or one after another, each
+prompted with the previous one's words, with ``carry_context``), stitches them and builds
+the Documents. Each request holds one of the load's shared slots (see ``_slots``); each piece
+is cached on its own, so a rerun after a failure pays only for the pieces that failed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import sys
-from collections.abc import Generator
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Generator, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from langchain_core.documents import Document
 from typing_extensions import Unpack
 
 from langchain_onerouter_audio._cache import TranscriptCache, audio_digest, cache_key
+from langchain_onerouter_audio._carry import carried_prompt, spoken_text
 from langchain_onerouter_audio._checks import check_choice, check_transcript_format
+from langchain_onerouter_audio._concurrency import aordered_map, ordered_map
 from langchain_onerouter_audio._documents import (
     MODE_FORMATS,
     Mode,
@@ -35,6 +41,7 @@ from langchain_onerouter_audio._params import (
     TranslationOptions,
     transcription_fields,
 )
+from langchain_onerouter_audio._progress import NO_PROGRESS, Progress
 from langchain_onerouter_audio._responses import TranscriptResult
 from langchain_onerouter_audio._settings import (
     CLIENT_SETTINGS,
@@ -42,12 +49,27 @@ from langchain_onerouter_audio._settings import (
     client_from_settings,
     refuse_client_with_settings,
 )
+from langchain_onerouter_audio._slots import RequestSlots
 from langchain_onerouter_audio._splitting import SplitChunk, split_audio
 from langchain_onerouter_audio._stitch import stitch_transcripts
-from langchain_onerouter_audio.errors import OneRouterInputError
-from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES, ChunkingStrategy
+from langchain_onerouter_audio.errors import (
+    OneRouterAuthenticationError,
+    OneRouterError,
+    OneRouterInputError,
+    OneRouterPermissionError,
+)
+from langchain_onerouter_audio.models import (
+    MAX_UPLOAD_BYTES,
+    ChunkingStrategy,
+    TranscriptionVerbose,
+    UsageDuration,
+)
 
-__all__ = ["Transcriber", "TranscriberOptions"]
+__all__ = ["Budget", "ChunkGap", "FileTranscript", "Transcriber", "TranscriberOptions"]
+
+DEFAULT_CONCURRENCY = 4
+# What only the key or the account can fix; the rest may fail one chunk and spare the others.
+GLOBAL_ERRORS = (OneRouterAuthenticationError, OneRouterPermissionError)
 
 logger = logging.getLogger("langchain_onerouter_audio")
 
@@ -67,7 +89,11 @@ class TranscriberOptions(ClientSettings, total=False):
         gpt-4o-transcribe-diarize for audio over 30 seconds).
     max_upload_bytes: files larger than this are split (default and ceiling: the client's
         limit, 25 MB unless the client was given another).
-    cache_dir: folder for the transcript cache; off when not given.
+    cache_dir: folder for the transcript cache (whole files and each chunk of a long one);
+        off when not given.
+    carry_context: send a long recording's chunks one after another, each prompted with
+        the end of the previous chunk's transcript (continuity over speed); default False:
+        chunks are sent concurrently.
     """
 
     mode: Mode
@@ -79,6 +105,57 @@ class TranscriberOptions(ClientSettings, total=False):
     chunking_strategy: ChunkingStrategy | None
     max_upload_bytes: int | None
     cache_dir: str | os.PathLike[str] | None
+    carry_context: bool
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What the files and chunks of one load share: request slots and progress.
+
+    ``concurrency`` bounds the chunks of one file in progress at once; only ``slots`` bound
+    the requests on the wire. With ``skip_failed_chunks`` a chunk that fails leaves a gap
+    instead of failing its file.
+    """
+
+    concurrency: int = DEFAULT_CONCURRENCY
+    slots: RequestSlots = field(default_factory=lambda: RequestSlots(DEFAULT_CONCURRENCY))
+    progress: Progress = NO_PROGRESS
+    skip_failed_chunks: bool = False
+
+    @classmethod
+    def shared(cls, concurrency: int, **options: Any) -> Budget:
+        """A budget of ``concurrency`` requests at once, for files and chunks alike."""
+        return cls(concurrency, RequestSlots(concurrency), **options)
+
+
+@dataclass(frozen=True)
+class ChunkGap:
+    """A stretch of a long recording whose chunk failed after retries."""
+
+    start: float
+    end: float
+    error: Exception
+
+    def as_metadata(self) -> dict[str, Any]:
+        return {"start": round(self.start, 3), "end": round(self.end, 3), "error": str(self.error)}
+
+
+@dataclass(frozen=True)
+class FileTranscript:
+    """A recording's Documents, and the gaps left by chunks that failed (skip mode only)."""
+
+    documents: list[Document]
+    gaps: list[ChunkGap]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A chunk's place in the recording and its transcript, or why it has none."""
+
+    offset: float
+    duration: float
+    result: TranscriptResult | None
+    error: Exception | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +176,20 @@ class _Job:
 def _piece(chunk: SplitChunk) -> UploadFile:
     """A piece as an upload: made here as mp3 within the limit, so nothing to check again."""
     return UploadFile(name=chunk.name, size=len(chunk.data), content=chunk.data)
+
+
+def _seconds(result: TranscriptResult) -> float:
+    """The audio length a transcript reports, when it reports one."""
+    if isinstance(result, TranscriptionVerbose) and result.duration:
+        return result.duration
+    usage = getattr(result, "usage", None)
+    return usage.seconds if isinstance(usage, UsageDuration) else 0.0
+
+
+async def _threaded(chunks: Iterator[SplitChunk]) -> AsyncIterator[SplitChunk]:
+    """Cut chunks in a thread, one when asked, so the event loop keeps running."""
+    while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+        yield chunk
 
 
 class Transcriber:
@@ -139,6 +230,7 @@ class Transcriber:
         self.max_upload_bytes = min(limit or sys.maxsize, self.client.max_upload_bytes)
         cache_dir = options.get("cache_dir")
         self.cache = TranscriptCache(cache_dir) if cache_dir is not None else None
+        self.carry_context = bool(options.get("carry_context", False))
 
     def _check_model_gives_mode(self) -> None:
         """Refuse now a mode whose format the model cannot give, in the loader's own terms."""
@@ -157,6 +249,18 @@ class Transcriber:
 
     # -- the steps both engines share
 
+    def _key(self, audio: Path | bytes, options: TranscriptionOptions, **extra: Any) -> str:
+        """The cache key of ``audio`` sent with ``options`` to this server and model."""
+        return cache_key(
+            audio_digest(audio),
+            server=self.client.base_url,  # one model name may be two models on two servers
+            model=self.model,
+            task=self.task,
+            format=self.response_format,
+            options={k: v for k, v in options.items() if k != "model"},
+            **extra,
+        )
+
     def _prepare(self, file: AudioInput) -> _Job:
         """Check the file as the client would (size aside), and look it up in the cache.
 
@@ -166,29 +270,33 @@ class Transcriber:
         job = _Job(upload, split=upload.size > self.max_upload_bytes, key=None, cached=None)
         if self.cache is None:
             return job
-        key = cache_key(
-            audio_digest(job.audio),
-            server=self.client.base_url,  # one model name may be two models on two servers
-            model=self.model,
-            task=self.task,
-            format=self.response_format,
-            options={k: v for k, v in self._options.items() if k != "model"},
-            split_bytes=self.max_upload_bytes if job.split else None,
-        )
+        split_bytes = self.max_upload_bytes if job.split else None
+        key = self._key(job.audio, self._options, split_bytes=split_bytes)
         return replace(job, key=key, cached=self.cache.get(key, self.response_format))
 
     def _chunks(self, job: _Job) -> Generator[SplitChunk, None, None]:
         return split_audio(job.audio, name=job.upload.name, max_bytes=self.max_upload_bytes)
 
-    def _finish(self, job: _Job, result: TranscriptResult, source: str | None) -> list[Document]:
-        if self.cache is not None and job.key is not None and job.cached is None:
-            # The transcript is paid for: keep it, lose only the entry. The writer refuses a
-            # folder it cannot write (OneRouterInputError), or fails writing (OSError).
-            try:
-                self.cache.put(job.key, self.response_format, result)
-            except (OSError, OneRouterInputError) as error:
-                logger.warning("Could not write the transcript cache: %s", error)
-        return transcript_documents(
+    def _store(self, key: str | None, result: TranscriptResult) -> None:
+        """Keep a transcript that was paid for; a cache that cannot be written only warns."""
+        if self.cache is None or key is None:
+            return
+        # The writer refuses a folder it cannot write (OneRouterInputError), or fails (OSError).
+        try:
+            self.cache.put(key, self.response_format, result)
+        except (OSError, OneRouterInputError) as error:
+            logger.warning("Could not write the transcript cache: %s", error)
+
+    def _finish(
+        self,
+        job: _Job,
+        result: TranscriptResult,
+        source: str | None,
+        gaps: list[ChunkGap] | None = None,
+    ) -> FileTranscript:
+        if job.cached is None and not gaps:  # a transcript with holes is not the file's
+            self._store(job.key, result)
+        documents = transcript_documents(
             result,
             mode=self.mode,
             source=source,
@@ -196,64 +304,198 @@ class Transcriber:
             task=self.task,
             language=self.language,
         )
+        if gaps:
+            marked = [gap.as_metadata() for gap in gaps]
+            for document in documents:
+                document.metadata["gaps"] = marked
+        return FileTranscript(documents, gaps or [])
 
-    def _stitch(self, parts: list[tuple[SplitChunk, TranscriptResult]]) -> TranscriptResult:
+    def _stitch(
+        self, parts: list[_Part], budget: Budget
+    ) -> tuple[TranscriptResult, list[ChunkGap]]:
         if not parts:
             raise OneRouterInputError("The recording decoded to no audio samples.")
-        last = parts[-1][0]
-        return stitch_transcripts(
-            self.response_format,
-            [(chunk.offset, result) for chunk, result in parts],
-            duration=last.offset + last.duration,
+        done = [(part.offset, part.result) for part in parts if part.result is not None]
+        gaps = [
+            ChunkGap(part.offset, part.offset + part.duration, part.error)
+            for part in parts
+            if part.error is not None
+        ]
+        if gaps and (not done or not budget.skip_failed_chunks):
+            raise gaps[0].error  # nothing was heard, or gaps are not wanted: the file failed
+        last = parts[-1]
+        result = stitch_transcripts(
+            self.response_format, done, duration=last.offset + last.duration
         )
+        return result, gaps
 
-    def _translation_options(self) -> TranslationOptions:
+    def _chunk_options(self, prompt: str | None) -> TranscriptionOptions:
+        if not prompt:
+            return self._options
+        options: TranscriptionOptions = {**self._options, "prompt": prompt}
+        return options
+
+    def _chunk_key(self, chunk: SplitChunk, options: TranscriptionOptions) -> str | None:
+        return self._key(chunk.data, options, piece=True) if self.cache is not None else None
+
+    def _chunk_failed(self, chunk: SplitChunk, error: Exception, budget: Budget) -> _Part:
+        """A gap, while the other chunks go on: kept in skip mode, or cached for a rerun.
+
+        Otherwise (or for a bad key) the error goes on at once and the rest is cancelled.
+        """
+        keep_going = budget.skip_failed_chunks or self.cache is not None
+        if not keep_going or isinstance(error, GLOBAL_ERRORS):
+            raise error
+        logger.warning(
+            "Chunk %s (%.1f-%.1f s) failed: %s",
+            chunk.name,
+            chunk.offset,
+            chunk.offset + chunk.duration,
+            error,
+        )
+        return _Part(chunk.offset, chunk.duration, None, error)
+
+    def _chunk_done(self, chunk: SplitChunk, result: TranscriptResult, budget: Budget) -> _Part:
+        budget.progress.audio(chunk.duration)
+        return _Part(chunk.offset, chunk.duration, result)
+
+    def _translation_options(self, options: TranscriptionOptions) -> TranslationOptions:
         return TranslationOptions(
             model=self.model,
-            prompt=self._options.get("prompt"),
-            temperature=self._options.get("temperature"),
+            prompt=options.get("prompt"),
+            temperature=options.get("temperature"),
         )
 
     # -- blocking engine
 
-    def _request(self, file: UploadFile) -> TranscriptResult:
+    def _request(self, file: UploadFile, options: TranscriptionOptions) -> TranscriptResult:
         fmt = self.response_format
         if self.task == "translate":
-            return self.client.translate(file, response_format=fmt, **self._translation_options())
-        return self.client.transcribe(file, response_format=fmt, **self._options)
+            translation = self._translation_options(options)
+            return self.client.translate(file, response_format=fmt, **translation)
+        return self.client.transcribe(file, response_format=fmt, **options)
+
+    def _send(
+        self, file: UploadFile, options: TranscriptionOptions, budget: Budget
+    ) -> TranscriptResult:
+        with budget.slots.request():
+            return self._request(file, options)
+
+    def _chunk(self, chunk: SplitChunk, budget: Budget, prompt: str | None = None) -> _Part:
+        options = self._chunk_options(prompt)
+        key = self._chunk_key(chunk, options)
+        result = self.cache.get(key, self.response_format) if self.cache and key else None
+        if result is None:
+            try:
+                result = self._send(_piece(chunk), options, budget)
+            except OneRouterError as error:
+                return self._chunk_failed(chunk, error, budget)
+            self._store(key, result)
+        return self._chunk_done(chunk, result, budget)
+
+    def _carried(self, chunks: Iterator[SplitChunk], budget: Budget) -> Iterator[_Part]:
+        previous: str | None = None
+        for chunk in chunks:
+            part = self._chunk(chunk, budget, carried_prompt(self._options.get("prompt"), previous))
+            previous = spoken_text(part.result) if part.result is not None else None
+            yield part
+
+    def _parts(self, job: _Job, budget: Budget) -> list[_Part]:
+        with contextlib.closing(self._chunks(job)) as chunks:
+            if self.carry_context:
+                return list(self._carried(chunks, budget))
+            work = functools.partial(self._chunk, budget=budget)
+            with contextlib.closing(ordered_map(work, chunks, budget.concurrency)) as parts:
+                return list(parts)
+
+    def transcribe(
+        self, file: AudioInput, source: str | None, budget: Budget | None = None
+    ) -> FileTranscript:
+        """Documents and gaps for one recording (a path, or a ``(filename, bytes)`` pair)."""
+        budget = budget or Budget()
+        job = self._prepare(file)
+        if job.cached is not None:
+            budget.progress.audio(_seconds(job.cached))
+            return self._finish(job, job.cached, source)
+        if job.split:
+            result, gaps = self._stitch(self._parts(job, budget), budget)
+            return self._finish(job, result, source, gaps)
+        result = self._send(job.upload, self._options, budget)
+        budget.progress.audio(_seconds(result))
+        return self._finish(job, result, source)
 
     def documents(self, file: AudioInput, source: str | None) -> list[Document]:
-        """Documents for one recording (a path, or a ``(filename, bytes)`` pair)."""
-        job = self._prepare(file)
-        result = job.cached
-        if result is None and job.split:
-            with contextlib.closing(self._chunks(job)) as chunks:
-                result = self._stitch([(chunk, self._request(_piece(chunk))) for chunk in chunks])
-        elif result is None:
-            result = self._request(job.upload)
-        return self._finish(job, result, source)
+        """Documents for one recording; any failed chunk fails it."""
+        return self.transcribe(file, source).documents
 
     # -- async engine: network calls are awaited; disk and CPU work runs off the loop
 
-    async def _arequest(self, file: UploadFile) -> TranscriptResult:
+    async def _arequest(self, file: UploadFile, options: TranscriptionOptions) -> TranscriptResult:
         fmt = self.response_format
         if self.task == "translate":
-            options = self._translation_options()
-            return await self.client.atranslate(file, response_format=fmt, **options)
-        return await self.client.atranscribe(file, response_format=fmt, **self._options)
+            translation = self._translation_options(options)
+            return await self.client.atranslate(file, response_format=fmt, **translation)
+        return await self.client.atranscribe(file, response_format=fmt, **options)
+
+    async def _asend(
+        self, file: UploadFile, options: TranscriptionOptions, budget: Budget
+    ) -> TranscriptResult:
+        async with budget.slots.arequest():
+            return await self._arequest(file, options)
+
+    async def _achunk(self, chunk: SplitChunk, budget: Budget, prompt: str | None = None) -> _Part:
+        options = self._chunk_options(prompt)
+        key = self._chunk_key(chunk, options)
+        cache = self.cache
+        result = None
+        if cache is not None and key is not None:
+            result = await asyncio.to_thread(cache.get, key, self.response_format)
+        if result is None:
+            try:
+                result = await self._asend(_piece(chunk), options, budget)
+            except OneRouterError as error:
+                return self._chunk_failed(chunk, error, budget)
+            if cache is not None:
+                await asyncio.to_thread(self._store, key, result)
+        return self._chunk_done(chunk, result, budget)
+
+    async def _aparts(self, job: _Job, budget: Budget) -> list[_Part]:
+        with contextlib.closing(self._chunks(job)) as chunks:
+            if self.carry_context:
+                parts: list[_Part] = []
+                previous: str | None = None
+                async for chunk in _threaded(chunks):
+                    prompt = carried_prompt(self._options.get("prompt"), previous)
+                    parts.append(await self._achunk(chunk, budget, prompt))
+                    result = parts[-1].result
+                    previous = spoken_text(result) if result is not None else None
+                return parts
+            work = functools.partial(self._achunk, budget=budget)
+            results = aordered_map(work, _threaded(chunks), budget.concurrency)
+            try:
+                return [part async for part in results]
+            finally:
+                await results.aclose()
+
+    async def atranscribe(
+        self, file: AudioInput, source: str | None, budget: Budget | None = None
+    ) -> FileTranscript:
+        """Async :meth:`transcribe`."""
+        budget = budget or Budget()
+        job = await asyncio.to_thread(self._prepare, file) if self.cache else self._prepare(file)
+        gaps: list[ChunkGap] = []
+        if job.cached is not None:
+            result = job.cached
+            budget.progress.audio(_seconds(result))
+        elif job.split:
+            result, gaps = self._stitch(await self._aparts(job, budget), budget)
+        else:
+            result = await self._asend(job.upload, self._options, budget)
+            budget.progress.audio(_seconds(result))
+        if self.cache is not None:
+            return await asyncio.to_thread(self._finish, job, result, source, gaps)
+        return self._finish(job, result, source, gaps)
 
     async def adocuments(self, file: AudioInput, source: str | None) -> list[Document]:
         """Async :meth:`documents`."""
-        job = await asyncio.to_thread(self._prepare, file) if self.cache else self._prepare(file)
-        result = job.cached
-        if result is None and job.split:
-            parts: list[tuple[SplitChunk, TranscriptResult]] = []
-            with contextlib.closing(self._chunks(job)) as chunks:
-                while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
-                    parts.append((chunk, await self._arequest(_piece(chunk))))
-            result = self._stitch(parts)
-        elif result is None:
-            result = await self._arequest(job.upload)
-        if self.cache is not None:
-            return await asyncio.to_thread(self._finish, job, result, source)
-        return self._finish(job, result, source)
+        return (await self.atranscribe(file, source)).documents

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import logging
 import math
@@ -276,6 +277,16 @@ def _document_text(document: Any) -> str:
     return f"# {where}\n{document.page_content}\n"
 
 
+def _show_progress(asked: bool | None) -> bool:
+    """``--progress`` / ``--no-progress``; by default, a bar only when stderr is a terminal.
+
+    The bar goes to stderr, never to stdout, where the documents go.
+    """
+    if asked is not None:
+        return asked
+    return sys.stderr.isatty() and importlib.util.find_spec("tqdm") is not None
+
+
 def _load(args: argparse.Namespace) -> int:
     from langchain_onerouter_audio.document_loaders import OneRouterTranscriptLoader
 
@@ -294,6 +305,7 @@ def _load(args: argparse.Namespace) -> int:
             glob=args.glob,
             max_concurrency=args.max_concurrency,
             on_error="skip" if args.skip_errors else "raise",
+            show_progress=_show_progress(args.progress),
             client=client,
             **options,
         )
@@ -424,9 +436,16 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--language", help="language code, e.g. en or yue (transcribe only)")
     load.add_argument("--prompt", help="hint: names, jargon or preceding text")
     load.add_argument("--jsonl", action="store_true", help="one JSON document per line")
-    load.add_argument("--max-concurrency", type=int, default=4, help="files at once (default 4)")
+    load.add_argument(
+        "--max-concurrency", type=int, default=4,
+        help="requests at once, files and chunks of long files alike (default 4)",
+    )  # fmt: skip
     load.add_argument("--cache-dir", help="cache transcripts in this folder")
     load.add_argument("--skip-errors", action="store_true", help="skip files that fail")
+    load.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="a progress bar on stderr (default: when stderr is a terminal; needs tqdm)",
+    )  # fmt: skip
     _output_options(load, "documents")
     load.set_defaults(run=_load)
     return parser

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sys
@@ -18,13 +19,15 @@ from typing_extensions import Unpack
 from langchain_onerouter_audio._checks import check_choice
 from langchain_onerouter_audio._concurrency import aordered_map, ordered_map
 from langchain_onerouter_audio._files import AudioInput, named_bytes
-from langchain_onerouter_audio._transcriber import Transcriber, TranscriberOptions
-from langchain_onerouter_audio.errors import (
-    OneRouterAuthenticationError,
-    OneRouterError,
-    OneRouterInputError,
-    OneRouterPermissionError,
+from langchain_onerouter_audio._progress import progress_bar, require_tqdm
+from langchain_onerouter_audio._transcriber import (
+    GLOBAL_ERRORS,
+    Budget,
+    FileTranscript,
+    Transcriber,
+    TranscriberOptions,
 )
+from langchain_onerouter_audio.errors import OneRouterError, OneRouterInputError
 from langchain_onerouter_audio.models import AUDIO_FILE_EXTENSIONS
 
 __all__ = ["LoadFailure", "OneRouterTranscriptLoader", "check_glob"]
@@ -38,18 +41,25 @@ OnError = Literal["raise", "skip"]
 
 # Problems of one file; anything else (a bad key, a bug) stops the load even when skipping.
 _PER_FILE_ERRORS = (OneRouterError, OSError)
-_GLOBAL_ERRORS = (OneRouterAuthenticationError, OneRouterPermissionError)
 
 
 @dataclass(frozen=True)
 class LoadFailure:
-    """A file that was skipped under ``on_error="skip"``, and why."""
+    """A file, or a chunk of a long one, skipped under ``on_error="skip"``, and why.
+
+    ``start`` and ``end`` (seconds) say which stretch of the file is missing when one
+    chunk failed and the rest of the file loaded; they are None when the whole file failed.
+    """
 
     source: str
     error: Exception
+    start: float | None = None
+    end: float | None = None
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.error}"
+        if self.start is None or self.end is None:
+            return f"{self.source}: {self.error}"
+        return f"{self.source} [{self.start:.1f}-{self.end:.1f} s]: {self.error}"
 
 
 def _is_one(file_path: object) -> TypeGuard[LoaderInput]:
@@ -108,6 +118,17 @@ class OneRouterTranscriptLoader(BaseLoader):
         Install the package; the ``split`` extra (PyAV) is needed only for files over the
         upload limit.
 
+    A recording over the upload limit is cut into chunks, transcribed concurrently within the
+    same ``max_concurrency`` (files and chunks share it; on 429 the loader lowers it, then
+    recovers). With ``cache_dir`` each chunk is cached too, so a rerun after a failure pays
+    only for what failed. ``show_progress=True`` draws a bar on stderr (the ``progress`` extra).
+
+    With ``on_error="skip"`` a file that fails is logged and listed in ``failures``, and the
+    others still load; a chunk that fails leaves the rest of its file loaded, with the gap
+    in each Document's ``gaps`` metadata and a ``failures`` entry giving its ``start`` and
+    ``end``. With ``"raise"`` (the default) the error is raised after the Documents of every
+    earlier file have been yielded. An invalid key always raises.
+
         .. code-block:: bash
 
             pip install -U "langchain-onerouter-audio[split]"
@@ -121,7 +142,10 @@ class OneRouterTranscriptLoader(BaseLoader):
             object) may stand in for files, their ``source`` being their name.
         glob: A pattern relative to each folder, e.g. ``"*.mp3"`` or ``"**/*.wav"``. Files
             named directly are loaded whatever it says.
-        max_concurrency: How many files are transcribed at once (default 4).
+        max_concurrency: How many requests are in flight at once (default 4), files and
+            the chunks of long ones alike; lowered on 429 and raised again on success.
+        show_progress: Draw a progress bar on stderr (the ``progress`` extra), counting
+            files and seconds of audio.
         on_error: ``"raise"`` (default): a file's error is raised once the Documents of
             every earlier file have been yielded. ``"skip"``: the file is logged and
             listed in ``failures``, and the others still load. A rejected key or a missing
@@ -137,6 +161,8 @@ class OneRouterTranscriptLoader(BaseLoader):
             API's shape); needed by gpt-4o-transcribe-diarize on audio over 30 s. Only with
             ``task="transcribe"``.
         prompt: Hint text (names, jargon, the style to follow).
+        carry_context: Send the chunks of a long recording one after another, each with the
+            last words of the one before as its ``prompt``, instead of concurrently.
         temperature: Sampling temperature, from 0 to 1.
         max_upload_bytes: Files larger than this are split into pieces that fit, cut at
             silences. Default and ceiling: the client's limit, 25 MB unless the client was
@@ -211,17 +237,21 @@ class OneRouterTranscriptLoader(BaseLoader):
         glob: str | None = None,
         max_concurrency: int = 4,
         on_error: OnError = "raise",
+        show_progress: bool = False,
         **options: Unpack[TranscriberOptions],
     ) -> None:
         if max_concurrency < 1:
             raise OneRouterInputError(f"`max_concurrency` is {max_concurrency}; use 1 or more.")
         check_choice("on_error", on_error, OnError)
+        if show_progress:
+            require_tqdm()
         items = [file_path] if _is_one(file_path) else cast(Sequence[LoaderInput], file_path)
         self._recordings = [_recording(item) for item in items]
         self.file_paths = [item for item in self._recordings if isinstance(item, Path)]
         self.glob = None if glob is None else check_glob(glob)
         self.max_concurrency = max_concurrency
         self.on_error: OnError = on_error
+        self.show_progress = show_progress
         self.transcriber = Transcriber(**options)
         self.failures: list[LoadFailure] = []
 
@@ -236,25 +266,43 @@ class OneRouterTranscriptLoader(BaseLoader):
             files.extend((str(path), path) for path in paths)
         return files
 
-    def _load_file(self, file: tuple[str, AudioInput]) -> list[Document] | Exception:
+    def _budget(self, files: list[tuple[str, AudioInput]]) -> Budget:
+        """Request slots and a progress bar shared by every file and chunk of one load."""
+        progress = progress_bar(self.show_progress, total=len(files), description="Transcribing")
+        return Budget.shared(
+            self.max_concurrency, progress=progress, skip_failed_chunks=self.on_error == "skip"
+        )
+
+    def _load_file(
+        self, file: tuple[str, AudioInput], budget: Budget
+    ) -> FileTranscript | Exception:
         source, audio = file
         try:
-            return self.transcriber.documents(audio, source)
+            return self.transcriber.transcribe(audio, source, budget)
         except _PER_FILE_ERRORS as error:
             return error
+        finally:
+            budget.progress.file_done()
 
-    async def _aload_file(self, file: tuple[str, AudioInput]) -> list[Document] | Exception:
+    async def _aload_file(
+        self, file: tuple[str, AudioInput], budget: Budget
+    ) -> FileTranscript | Exception:
         source, audio = file
         try:
-            return await self.transcriber.adocuments(audio, source)
+            return await self.transcriber.atranscribe(audio, source, budget)
         except _PER_FILE_ERRORS as error:
             return error
+        finally:
+            budget.progress.file_done()
 
-    def _accept(self, source: str, outcome: list[Document] | Exception) -> list[Document]:
+    def _accept(self, source: str, outcome: FileTranscript | Exception) -> list[Document]:
         """Documents of a finished file; a failure is raised or recorded per ``on_error``."""
-        if not isinstance(outcome, Exception):
-            return outcome
-        if self.on_error == "raise" or isinstance(outcome, _GLOBAL_ERRORS):
+        if isinstance(outcome, FileTranscript):
+            self.failures.extend(
+                LoadFailure(source, gap.error, gap.start, gap.end) for gap in outcome.gaps
+            )
+            return outcome.documents
+        if self.on_error == "raise" or isinstance(outcome, GLOBAL_ERRORS):
             raise outcome
         logger.warning("Skipping %s: %s", source, outcome)
         self.failures.append(LoadFailure(source, outcome))
@@ -276,8 +324,11 @@ class OneRouterTranscriptLoader(BaseLoader):
         """
         self.failures = []
         files = self._files()
-        outcomes = ordered_map(self._load_file, files, self.max_concurrency)
-        with contextlib.closing(outcomes):
+        budget = self._budget(files)
+        outcomes = ordered_map(
+            functools.partial(self._load_file, budget=budget), files, self.max_concurrency
+        )
+        with contextlib.closing(outcomes), contextlib.closing(budget.progress):
             for (source, _), outcome in zip(files, outcomes, strict=True):
                 yield from self._accept(source, outcome)
 
@@ -296,10 +347,14 @@ class OneRouterTranscriptLoader(BaseLoader):
         """
         self.failures = []
         files = self._files()
-        outcomes = aordered_map(self._aload_file, files, self.max_concurrency)
+        budget = self._budget(files)
+        outcomes = aordered_map(
+            functools.partial(self._aload_file, budget=budget), files, self.max_concurrency
+        )
         try:
             for source, _ in files:
                 for document in self._accept(source, await anext(outcomes)):
                     yield document
         finally:
             await outcomes.aclose()
+            budget.progress.close()

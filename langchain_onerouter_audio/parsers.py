@@ -12,7 +12,9 @@ from langchain_core.documents.base import Blob
 from typing_extensions import Unpack
 
 from langchain_onerouter_audio._files import AudioInput, sniff_audio_format
-from langchain_onerouter_audio._transcriber import Transcriber, TranscriberOptions
+from langchain_onerouter_audio._progress import one_file, progress_bar, require_tqdm
+from langchain_onerouter_audio._transcriber import Budget, Transcriber, TranscriberOptions
+from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import UPLOAD_FORMATS
 
 __all__ = ["OneRouterAudioParser"]
@@ -48,6 +50,8 @@ class OneRouterAudioParser(BaseBlobParser):
     audio gives the same Documents and metadata either way. A file-backed blob is streamed
     from disk. An in-memory blob whose path has no audio extension is sent with one added
     (from its bytes, else its mime type); ``source`` stays the blob's own path.
+    A blob over the upload limit is cut into chunks, ``max_concurrency`` transcribed at once;
+    ``show_progress=True`` draws a bar on stderr (the ``progress`` extra).
 
     Setup:
         .. code-block:: bash
@@ -60,16 +64,22 @@ class OneRouterAudioParser(BaseBlobParser):
             ``"segments"`` (one per segment, with start and end), ``"srt"`` or ``"vtt"``.
         task: ``"transcribe"`` (default) or ``"translate"`` (the text in English).
         model: The speech-to-text model, ``whisper-1`` unless given.
-        language: The spoken language as an ISO-639-1 code; transcription only.
+        language: The spoken language as a tag such as ``"en"`` or ``"yue"``;
+            transcription only.
         chunking_strategy: ``"auto"`` or VAD settings (a ``ServerVad`` or a dict of the
             API's shape); needed by gpt-4o-transcribe-diarize on audio over 30 s.
             Transcription only.
         prompt: Text that guides spelling and style.
+        carry_context: Send the chunks of a long blob one after another, each with the last
+            words of the one before as its ``prompt``, instead of concurrently.
         temperature: From 0 to 1; the server's default when not given.
         max_upload_bytes: Blobs over this size are split before sending (``split``
             extra); at most, and by default, the client's own limit.
         cache_dir: Where to keep transcripts so the same audio is never paid for twice;
             no cache when not given.
+        max_concurrency: How many chunks of one long blob are transcribed at once
+            (default 4).
+        show_progress: Draw a progress bar on stderr (the ``progress`` extra).
         client: The :class:`OneRouterAudioClient` to send with; when given, pass none of
             ``api_key``, ``base_url``, ``timeout``, ``max_retries`` and ``rate_limiter``.
         api_key: The key, else ``ONEROUTER_API_KEY``.
@@ -114,8 +124,25 @@ class OneRouterAudioParser(BaseBlobParser):
 
     """
 
-    def __init__(self, **options: Unpack[TranscriberOptions]) -> None:
+    def __init__(
+        self,
+        *,
+        max_concurrency: int = 4,
+        show_progress: bool = False,
+        **options: Unpack[TranscriberOptions],
+    ) -> None:
+        if max_concurrency < 1:
+            raise OneRouterInputError(f"`max_concurrency` is {max_concurrency}; use 1 or more.")
+        if show_progress:
+            require_tqdm()
+        self.max_concurrency = max_concurrency
+        self.show_progress = show_progress
         self.transcriber = Transcriber(**options)
+
+    def _budget(self, blob: Blob) -> Budget:
+        name = Path(blob.path).name if blob.path is not None else "audio"
+        progress = progress_bar(self.show_progress, total=1, description=name)
+        return Budget.shared(self.max_concurrency, progress=progress)
 
     def lazy_parse(self, blob: Blob) -> Iterator[Document]:
         """Transcribe one blob.
@@ -132,9 +159,15 @@ class OneRouterAudioParser(BaseBlobParser):
             OneRouterError: The request failed (see :meth:`OneRouterAudioClient.transcribe`).
 
         """
-        yield from self.transcriber.documents(_blob_input(blob), blob.source)
+        budget = self._budget(blob)
+        with one_file(budget.progress):
+            transcript = self.transcriber.transcribe(_blob_input(blob), blob.source, budget)
+        yield from transcript.documents
 
     async def alazy_parse(self, blob: Blob) -> AsyncIterator[Document]:
         """Async version of :meth:`lazy_parse`, on the client's async methods."""
-        for document in await self.transcriber.adocuments(_blob_input(blob), blob.source):
+        budget = self._budget(blob)
+        with one_file(budget.progress):
+            transcript = await self.transcriber.atranscribe(_blob_input(blob), blob.source, budget)
+        for document in transcript.documents:
             yield document

@@ -17,13 +17,17 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForChainRun
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForChainRun,
+    CallbackManagerForChainRun,
+)
 from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from langchain_core.runnables.config import get_executor_for_config
 from pydantic import Field
 
 from langchain_onerouter_audio._agent_text import AgentTextReader, SpeechInput
 from langchain_onerouter_audio._audio_join import check_joinable, join_audio
+from langchain_onerouter_audio._concurrency import aordered_map, ordered_map
 from langchain_onerouter_audio._params import DEFAULT_TTS_MODEL, DEFAULT_VOICE
 from langchain_onerouter_audio._sentences import (
     DEFAULT_MIN_CHARS,
@@ -130,6 +134,14 @@ class _ASentence:
 
 async def _single(item: SpeechInput) -> AsyncIterator[SpeechInput]:
     yield item
+
+
+WHOLE_TEXT_CONCURRENCY = 4
+
+
+def _whole_concurrency(config: RunnableConfig) -> int:
+    """Pieces of one long text spoken at once: the config's ``max_concurrency``, or 4."""
+    return config.get("max_concurrency") or WHOLE_TEXT_CONCURRENCY
 
 
 class OneRouterSpeechSynthesizer(
@@ -276,28 +288,47 @@ class OneRouterSpeechSynthesizer(
 
     # -- whole text
 
-    def _speak_whole(self, text: str) -> AudioChunk:
-        parts = [self.client.speech(piece, **self._options()) for piece in self._pieces(text)]
-        return self._chunk(0, text, join_audio(self.audio_format, parts))
+    def _speak_whole(
+        self, input: SpeechInput, run_manager: CallbackManagerForChainRun, config: RunnableConfig
+    ) -> AudioChunk:
+        """The pieces of a long text are spoken concurrently, then joined in order."""
+        text = _whole_text(input)
+        options = self._options()
+        parts = ordered_map(
+            lambda piece: self.client.speech(piece, **options),
+            self._pieces(text),
+            _whole_concurrency(config),
+        )
+        return self._chunk(0, text, join_audio(self.audio_format, list(parts)))
 
-    async def _aspeak_whole(self, text: str) -> AudioChunk:
-        parts = [
-            await self.client.aspeech(piece, **self._options()) for piece in self._pieces(text)
-        ]
-        return self._chunk(0, text, join_audio(self.audio_format, parts))
+    async def _aspeak_whole(
+        self,
+        input: SpeechInput,
+        run_manager: AsyncCallbackManagerForChainRun,
+        config: RunnableConfig,
+    ) -> AudioChunk:
+        text = _whole_text(input)
+        options = self._options()
+        parts = aordered_map(
+            lambda piece: self.client.aspeech(piece, **options),
+            self._pieces(text),
+            _whole_concurrency(config),
+        )
+        return self._chunk(0, text, join_audio(self.audio_format, [part async for part in parts]))
 
     def invoke(
         self, input: SpeechInput, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AudioChunk:
         """Speak the whole ``input`` as one chunk (one file).
 
-        Text over ``max_chars`` is spoken in several calls, packed by sentence, and the
-        audio joined into one file; opus and flac cannot be joined, so such text is refused
-        in those formats before any call.
+        Text over ``max_chars`` is spoken in several calls, packed by sentence, up to the
+        config's ``max_concurrency`` (default 4) at once, and the audio joined in order into
+        one file; opus and flac cannot be joined, so such text is refused in those formats
+        before any call.
 
         Args:
             input: The text to speak, or a message whose text is spoken.
-            config: The Runnable config (callbacks, tags, run name).
+            config: The Runnable config (callbacks, tags, run name, ``max_concurrency``).
             **kwargs: Not used.
 
         Returns:
@@ -309,17 +340,13 @@ class OneRouterSpeechSynthesizer(
             OneRouterError: A request failed (see :meth:`OneRouterAudioClient.speech`).
 
         """
-        return self._call_with_config(
-            lambda item: self._speak_whole(_whole_text(item)), input, config
-        )
+        return self._call_with_config(self._speak_whole, input, config)
 
     async def ainvoke(
         self, input: SpeechInput, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AudioChunk:
         """Async version of :meth:`invoke`; same arguments, result and errors."""
-        return await self._acall_with_config(
-            lambda item: self._aspeak_whole(_whole_text(item)), input, config
-        )
+        return await self._acall_with_config(self._aspeak_whole, input, config)
 
     # -- streamed text
 

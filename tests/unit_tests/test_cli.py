@@ -21,6 +21,7 @@ from langchain_onerouter_audio._params import (
     DEFAULT_TTS_MODEL,
     DEFAULT_VOICE,
 )
+from langchain_onerouter_audio._sentences import split_sentences
 from langchain_onerouter_audio.cli import EXIT_CODES, build_parser, main
 from langchain_onerouter_audio.models import AudioFormat, TranscriptFormat, TranslationFormat
 from tests.unit_tests.loopback_server import (
@@ -381,9 +382,14 @@ def test_speak_text_over_the_limit_in_several_calls_joined(
     lengths = [len(json.loads(seen.body)["input"]) for seen in server.requests]
     assert len(lengths) == 2
     assert max(lengths) <= 4096
+    # The pieces are spoken concurrently, so they may arrive in any order; the audio is
+    # joined in the order of the text.
+    pieces = split_sentences(LONG_TEXT, min_chars=4096, max_chars=4096)
+    in_text_order = [len(piece) for piece in pieces]
+    assert sorted(lengths) == sorted(in_text_order)
     with wave.open(str(target)) as audio:
         frames = audio.readframes(10)
-    assert frames == b"".join(n.to_bytes(2, "little") for n in lengths)
+    assert frames == b"".join(n.to_bytes(2, "little") for n in in_text_order)
 
 
 def test_speak_mp3_over_the_limit_plays_to_the_end(
