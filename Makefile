@@ -36,15 +36,39 @@ format: $(VENV)/.installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# Re-record every cassette against the API named by ONEROUTER_BASE_URL with ONEROUTER_API_KEY.
-# ONEROUTER_SERVER_NAME (optional) describes that server in cassettes/examples/*.source.json.
+# Re-record every cassette against the API named by ONEROUTER_BASE_URL (the live API when it is
+# unset) with ONEROUTER_API_KEY, then replay the new set offline as `make test` does. While
+# recording, a test's sync run writes its cassette and its async twin is left out (conftest.py).
+# ONEROUTER_SERVER_NAME (optional) describes the server in cassettes/examples/*.source.json.
+LIVE_BASE_URL := https://audio.onerouter.pro/v1
+RECORD_ENV := ONEROUTER_BASE_URL="$${ONEROUTER_BASE_URL:-$(LIVE_BASE_URL)}"
+REFERENCE_SERVER_NAME := a local Whisper reference server (Whisper base, Piper voice)
+
+define RECORD_HELP
+make record needs ONEROUTER_API_KEY: it re-records every cassette against a real server.
+
+The committed cassettes come from a local OpenAI-compatible audio server running
+Whisper base and a Piper voice. Start such a server and record against it:
+
+    export ONEROUTER_BASE_URL=http://127.0.0.1:<port>/v1 ONEROUTER_API_KEY=<its key>
+    ONEROUTER_SERVER_NAME="$(REFERENCE_SERVER_NAME)" make record
+
+Or record against the live API ($(LIVE_BASE_URL)):
+
+    ONEROUTER_API_KEY=... make record
+endef
+export RECORD_HELP
+
 record: $(VENV)/.installed
-	$(PY) -m pytest --record-mode=rewrite -m vcr $(PYTEST_FLAGS)
-	ONEROUTER_RECORD=1 $(PY) examples/quickstart.py
-	ONEROUTER_RECORD=1 $(PY) examples/speak_answer.py
-	ONEROUTER_RECORD=1 $(PY) examples/rag_transcripts.py
-	$(PY) -m pytest --record-mode=rewrite tests/integration_tests/test_docs.py $(PYTEST_FLAGS)
-	ONEROUTER_RECORD=1 $(PY) examples/voice_agent.py
+	@if [ -z "$$ONEROUTER_API_KEY" ]; then echo "$$RECORD_HELP" >&2; exit 2; fi
+	@echo "Recording every cassette against $${ONEROUTER_BASE_URL:-$(LIVE_BASE_URL)}"
+	$(RECORD_ENV) $(PY) -m pytest --record-mode=rewrite -m vcr $(PYTEST_FLAGS)
+	$(RECORD_ENV) ONEROUTER_RECORD=1 $(PY) examples/quickstart.py
+	$(RECORD_ENV) ONEROUTER_RECORD=1 $(PY) examples/speak_answer.py
+	$(RECORD_ENV) ONEROUTER_RECORD=1 $(PY) examples/rag_transcripts.py
+	$(RECORD_ENV) $(PY) -m pytest --record-mode=rewrite tests/integration_tests/test_docs.py $(PYTEST_FLAGS)
+	$(RECORD_ENV) ONEROUTER_RECORD=1 $(PY) examples/voice_agent.py
+	env -u ONEROUTER_API_KEY -u ONEROUTER_BASE_URL -u ONEROUTER_RECORD $(MAKE) --no-print-directory test
 
 bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[bench]"

@@ -3,6 +3,8 @@
 Cassettes live in ``cassettes/<test module>/`` at the repository root, one per exchange: a test
 run in both modes replays the same cassette. Requests are matched on method, path and query
 only, so a cassette recorded against any base URL replays here.
+While re-recording (``--record-mode=rewrite`` or ``all``, as ``make record`` does) only the sync
+run of such a test runs: it writes the cassette once, and the async run replays it afterwards.
 Authorization headers and key-bearing values are filtered out before anything is written.
 """
 
@@ -69,6 +71,26 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
     return str(CASSETTES / request.module.__name__.split(".")[-1])
 
 
+_RECORDING_MODES = ("rewrite", "all")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """While recording, leave out the async twins: one recording per cassette, not two."""
+    if config.getoption("--record-mode", default="none") not in _RECORDING_MODES:
+        return
+    twins = [item for item in items if _mode_of(item) == "async"]
+    if twins:
+        config.hook.pytest_deselected(items=twins)
+        items[:] = [item for item in items if _mode_of(item) != "async"]
+
+
+def _mode_of(item: pytest.Item) -> str | None:
+    """The ``mode`` a test item runs in, or None when it does not take the fixture."""
+    callspec = getattr(item, "callspec", None)
+    mode = callspec.params.get("mode") if callspec is not None else None
+    return mode if isinstance(mode, str) else None
+
+
 @pytest.fixture(params=["sync", "async"])
 def mode(request: pytest.FixtureRequest) -> str:
     """The face a test drives, ``"sync"`` or ``"async"``: a test that asks for it runs both."""
@@ -77,8 +99,7 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 def _name_without_mode(node: pytest.Item) -> str:
     """A test's name without its sync/async id: ``test_x[mp3-async]`` -> ``test_x[mp3]``."""
-    callspec = getattr(node, "callspec", None)
-    mode = callspec.params.get("mode") if callspec is not None else None
+    mode = _mode_of(node)
     if mode not in ("sync", "async"):
         return node.name
     base, _, inner = node.name.partition("[")

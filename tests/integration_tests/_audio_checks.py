@@ -1,7 +1,6 @@
 """Checks on real responses: audio decodes as the format asked for, transcripts have shape.
 
-Recorded servers differ in wording (the local reference server's recogniser is weak), so
-transcripts are checked for structure, never for exact words.
+These check structure only; ``_word_checks`` checks the words a transcript holds.
 """
 
 from __future__ import annotations

@@ -1,17 +1,22 @@
 """The client against recorded responses of a real OpenAI-compatible audio server.
 
-Every endpoint, every response format and every upload format, sync and async. Re-record
-with ``ONEROUTER_API_KEY=... ONEROUTER_BASE_URL=... pytest --record-mode=rewrite``.
+Every endpoint, every response format and every upload format, sync and async; transcripts
+are checked for the words the clips say (``_word_checks``). Re-record with ``make record``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from langchain_onerouter_audio import OneRouterAudioClient, TranscriptionVerbose
+from langchain_onerouter_audio import (
+    OneRouterAudioClient,
+    TranscriptionDiarized,
+    TranscriptionVerbose,
+)
 from langchain_onerouter_audio.errors import (
     OneRouterAuthenticationError,
     OneRouterNotFoundError,
@@ -19,11 +24,36 @@ from langchain_onerouter_audio.errors import (
 from langchain_onerouter_audio.models import SPEECH_FORMATS, UPLOAD_FORMATS
 from tests._calls import call
 from tests.integration_tests._audio_checks import audio_seconds, check_transcript, clip_in_format
+from tests.integration_tests._word_checks import (
+    check_english_translation,
+    check_german,
+    check_hello,
+    check_lecture_segments,
+    check_logprobs,
+    check_words_in_segments,
+    cue_text,
+)
 
 pytestmark = pytest.mark.vcr
 
 TEXT = "Hello there."
 TRANSCRIPT_FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
+# What each method must have heard in its clip: hello.mp3 transcribed, german.mp3 translated.
+HEARD: dict[str, Callable[[str], None]] = {
+    "transcribe": check_hello,
+    "translate": check_english_translation,
+}
+# The requests of the word-checking tests, shared with tests/unit_tests/test_word_checks.py.
+WORDS_AND_SEGMENTS: dict[str, Any] = {
+    "response_format": "verbose_json",
+    "timestamp_granularities": ["word", "segment"],
+}
+DIARIZED: dict[str, Any] = {
+    "model": "gpt-4o-transcribe-diarize",
+    "response_format": "diarized_json",
+    "chunking_strategy": "auto",
+}
+LOGPROBS: dict[str, Any] = {"model": "gpt-4o-transcribe", "include": ["logprobs"]}
 
 
 @pytest.fixture
@@ -93,20 +123,23 @@ def test_each_transcript_format(
     clip: str,
 ) -> None:
     result = call(client, method, mode, audio_dir / clip, response_format=response_format)
-    check_transcript(response_format, result)
+    text = check_transcript(response_format, result)
+    HEARD[method](cue_text(text) if response_format in ("srt", "vtt") else text)
+
+
+def test_the_german_clip_is_heard_as_german(
+    client: OneRouterAudioClient, audio_dir: Path, mode: str
+) -> None:
+    result = call(
+        client, "transcribe", mode, audio_dir / "german.mp3", response_format="verbose_json"
+    )
+    check_german(result)
 
 
 def test_word_and_segment_timestamps(
     client: OneRouterAudioClient, audio_dir: Path, mode: str
 ) -> None:
-    result = call(
-        client,
-        "transcribe",
-        mode,
-        audio_dir / "lecture.mp3",
-        response_format="verbose_json",
-        timestamp_granularities=["word", "segment"],
-    )
+    result = call(client, "transcribe", mode, audio_dir / "lecture.mp3", **WORDS_AND_SEGMENTS)
     check_transcript("verbose_json", result)
     assert isinstance(result, TranscriptionVerbose)
     assert result.duration is not None
@@ -122,6 +155,22 @@ def test_word_and_segment_timestamps(
         assert word.word.strip()
         assert 0 <= word.start <= word.end <= result.duration + 0.5
     assert [w.start for w in result.words] == sorted(w.start for w in result.words)
+    check_lecture_segments(result.segments)
+    check_words_in_segments(result)
+
+
+def test_diarized_speaker_turns(client: OneRouterAudioClient, audio_dir: Path, mode: str) -> None:
+    result = call(client, "transcribe", mode, audio_dir / "lecture.mp3", **DIARIZED)
+    assert isinstance(result, TranscriptionDiarized)
+    assert len({segment.speaker for segment in result.segments}) == 1  # one voice speaks
+    check_lecture_segments(result.segments)
+
+
+def test_logprobs_come_with_the_words(
+    client: OneRouterAudioClient, audio_dir: Path, mode: str
+) -> None:
+    result = call(client, "transcribe", mode, audio_dir / "hello.mp3", **LOGPROBS)
+    check_logprobs(result.text, result.logprobs)
 
 
 @pytest.mark.parametrize("extension", UPLOAD_FORMATS)
@@ -129,7 +178,7 @@ def test_every_upload_format_transcribes(
     client: OneRouterAudioClient, audio_dir: Path, mode: str, extension: str
 ) -> None:
     clip = clip_in_format(audio_dir, extension)
-    check_transcript("json", call(client, "transcribe", mode, clip))
+    check_hello(check_transcript("json", call(client, "transcribe", mode, clip)))
 
 
 def test_request_options_are_accepted(
@@ -145,19 +194,18 @@ def test_request_options_are_accepted(
         prompt="Wolfgang, Germany.",
         temperature=0.0,
     )
-    check_transcript("json", result)
+    check_hello(check_transcript("json", result))
     translated = call(
         client, "translate", mode, audio_dir / "german.mp3", prompt="Wolfgang", temperature=0.2
     )
-    check_transcript("json", translated)
+    check_english_translation(check_transcript("json", translated))
 
 
 @pytest.mark.parametrize("method", ["transcribe", "translate"])
 def test_upload_of_named_bytes(client: OneRouterAudioClient, audio_dir: Path, method: str) -> None:
     data = (audio_dir / "hello.ogg").read_bytes()
-    check_transcript(
-        "text", call(client, method, "sync", ("voice-note.ogg", data), response_format="text")
-    )
+    result = call(client, method, "sync", ("voice-note.ogg", data), response_format="text")
+    check_hello(check_transcript("text", result))  # English speech translates to itself
 
 
 # -- errors from a real server

@@ -1,8 +1,9 @@
 """The transcript loader and parser against recorded responses of a real speech recogniser.
 
-Cassettes were recorded against an OpenAI-compatible audio server (pocketsphinx ASR), so the
-transcripts are real but rough. Uploads are matched by file name and form fields (not only by
-path), so concurrent requests replay deterministically whatever order they are sent in.
+Cassettes were recorded against an OpenAI-compatible audio server (Whisper base), so the
+transcripts are real but imperfect: their words are checked by word error rate. Uploads are
+matched by file name and form fields (not only by path), so concurrent requests replay
+deterministically whatever order they are sent in.
 """
 
 from __future__ import annotations
@@ -27,6 +28,16 @@ from langchain_onerouter_audio import (
     OneRouterTranscriptLoader,
 )
 from langchain_onerouter_audio._splitting import split_audio
+from tests.integration_tests._word_checks import (
+    LECTURE_SENTENCES,
+    SECONDS_TOLERANCE,
+    Spoken,
+    check_english_translation,
+    check_hello,
+    check_lecture,
+    check_lecture_segments,
+    cue_text,
+)
 from tests.integration_tests.test_examples import _LIVE_SETTINGS, _run_offline
 
 with warnings.catch_warnings():  # the package announces its own sunset on import
@@ -97,6 +108,11 @@ def names(docs: list[Document]) -> list[str]:
     return [Path(doc.metadata["source"]).name for doc in docs]
 
 
+def spans(docs: list[Document]) -> list[Spoken]:
+    """Segment Documents as stretches of speech, to compare with the sentences said."""
+    return [Spoken(d.metadata["start"], d.metadata["end"], d.page_content) for d in docs]
+
+
 # -- modes and tasks
 
 
@@ -106,6 +122,7 @@ def test_single_mode(client: OneRouterAudioClient, audio_dir: Path, mode: str) -
     [doc] = load(OneRouterTranscriptLoader(path, client=client), mode)
 
     assert len(doc.page_content.split()) > 20
+    check_lecture(doc.page_content)
     assert doc.metadata["source"] == str(path)
     assert (doc.metadata["model"], doc.metadata["task"]) == ("whisper-1", "transcribe")
     assert doc.metadata["usage"] == {"type": "duration", "seconds": 24.0}
@@ -126,6 +143,7 @@ def test_segments_mode(client: OneRouterAudioClient, audio_dir: Path, mode: str)
     assert times[-1][1] <= docs[0].metadata["duration"]
     assert docs[0].metadata["language"] == "english"
     assert all(d.page_content and d.page_content == d.page_content.strip() for d in docs)
+    check_lecture_segments(spans(docs))
 
 
 @pytest.mark.vcr
@@ -142,6 +160,7 @@ def test_subtitle_modes(
     )
     assert re.match(first_cue, doc.page_content)
     assert doc.page_content.count("-->") >= 5
+    check_lecture(cue_text(doc.page_content))
 
 
 @pytest.mark.vcr
@@ -149,7 +168,7 @@ def test_translate_task(client: OneRouterAudioClient, audio_dir: Path, mode: str
     loader = OneRouterTranscriptLoader(audio_dir / "german.mp3", client=client, task="translate")
     [doc] = load(loader, mode)
 
-    assert doc.page_content
+    check_english_translation(doc.page_content)
     assert doc.metadata["task"] == "translate"
 
 
@@ -175,6 +194,10 @@ def test_parser_with_generic_loader_and_in_memory_blobs(
         ".wav",
         ".webm",
     }
+    for document in from_files:
+        assert document.page_content
+    for source in {d.metadata["source"] for d in from_files}:
+        check_hello(" ".join(d.page_content for d in from_files if d.metadata["source"] == source))
     path = audio_dir / "hello.mp3"
     blob = Blob.from_data(path.read_bytes(), mime_type="audio/mpeg", path=str(path))
     assert parser.parse(blob) == [d for d in from_files if d.metadata["source"] == str(path)]
@@ -201,9 +224,9 @@ def test_folder_of_mixed_formats(client: OneRouterAudioClient, audio_dir: Path, 
         "silence.wav",
     ]
     by_name = dict(zip(names(docs), docs, strict=True))
-    assert all(
-        by_name[f"hello.{ext}"].page_content for ext in ("flac", "m4a", "mp3", "ogg", "wav", "webm")
-    )
+    for ext in ("flac", "m4a", "mp3", "ogg", "wav", "webm"):
+        check_hello(by_name[f"hello.{ext}"].page_content)
+    check_lecture(by_name["lecture.mp3"].page_content)
     assert by_name["silence.wav"].page_content == ""
     assert sorted(Path(f.source).name for f in loader.failures) == ["corrupt.mp3", "empty.wav"]
 
@@ -288,8 +311,10 @@ def test_long_audio_is_split_and_stitched(
     assert total == pytest.approx(24.0, abs=0.1)
     assert all(0 <= d.metadata["start"] < d.metadata["end"] <= total + 0.1 for d in docs)
     for chunk in chunks:  # every chunk's segments sit in that chunk's stretch of the recording
-        inside = [s for s in starts if chunk.offset <= s < chunk.offset + chunk.duration]
+        begins = chunk.offset - 0.001  # stitched times are rounded to the millisecond
+        inside = [s for s in starts if begins <= s < chunk.offset + chunk.duration]
         assert inside, (chunk.offset, starts)
+    check_lecture(" ".join(d.page_content for d in docs))
 
 
 # -- the retrieval example, offline
@@ -297,12 +322,21 @@ def test_long_audio_is_split_and_stitched(
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
+# "A document loader turns each recording into text with timestamps.": the answer's sentence.
+ANSWER = LECTURE_SENTENCES[3]
+_CITED = re.compile(r"Answer:   At lecture\.mp3 00:(\d\d\.\d\d)-00:(\d\d\.\d\d)")
+
+
 def test_rag_example_runs_offline_and_cites_timestamps(tmp_path: Path) -> None:
     result = _run_offline("rag_transcripts.py", tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Offline: replaying recorded API responses")
-    assert "Answer:   At lecture.mp3 00:09.07-00:12.38" in result.stdout
+    cited = _CITED.search(result.stdout)
+    assert cited, result.stdout
+    start, end = (float(seconds) for seconds in cited.groups())
+    assert start == pytest.approx(ANSWER.start, abs=SECONDS_TOLERANCE)
+    assert end == pytest.approx(ANSWER.end, abs=SECONDS_TOLERANCE)
 
 
 def test_rag_example_retrieves_the_segment_where_the_answer_is_spoken(
@@ -316,7 +350,7 @@ def test_rag_example_retrieves_the_segment_where_the_answer_is_spoken(
 
     answer, sources = example.ask(example.QUESTION, segments)
 
-    # "A document loader turns each recording into text with timestamps." is said 8.9-13.1 s.
     assert 8.8 <= sources[0].metadata["start"] < sources[0].metadata["end"] <= 13.2
+    assert sources[0].metadata["start"] == pytest.approx(ANSWER.start, abs=SECONDS_TOLERANCE)
     assert sources[0].page_content in answer
     assert example.ask("bananas", segments)[1] == []

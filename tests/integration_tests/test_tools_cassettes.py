@@ -25,6 +25,13 @@ from langchain_onerouter_audio.errors import OneRouterAuthenticationError
 from langchain_onerouter_audio.models import SPEECH_FORMATS, UPLOAD_FORMATS
 from tests._calls import call
 from tests.integration_tests._audio_checks import audio_seconds, check_transcript, clip_in_format
+from tests.integration_tests._word_checks import (
+    SENTENCE_WER_BOUND,
+    assert_heard,
+    check_hello,
+    check_lecture,
+    cue_text,
+)
 
 pytestmark = pytest.mark.vcr
 
@@ -77,6 +84,7 @@ def test_speech_to_text_reads_every_upload_format(
     assert message.status == "success"
     text = check_transcript("verbose_json", message.artifact)
     assert message.content == text
+    check_hello(text)  # the English clip, transcribed or translated into English
 
 
 @pytest.mark.parametrize("transcript_format", ["json", "text", "srt", "vtt", "verbose_json"])
@@ -92,6 +100,7 @@ def test_each_transcript_format(
     message = invoke(tool, mode, file_path="lecture.mp3", prompt="A short lecture.")
     text = check_transcript(transcript_format, message.artifact)
     assert message.content == text
+    check_lecture(cue_text(text) if transcript_format in ("srt", "vtt") else text)
 
 
 def test_transcription_with_a_language(
@@ -102,6 +111,7 @@ def test_transcription_with_a_language(
     assert isinstance(message.artifact, TranscriptionVerbose)
     assert message.artifact.segments
     assert str(message.content).strip()
+    check_hello(str(message.content))
 
 
 def test_a_wrong_key_raises_instead_of_reaching_the_model(
@@ -126,7 +136,8 @@ def test_toolkit_round_trip_on_one_client(
     speak, transcribe, translate = toolkit.get_tools()
     assert speak.client is transcribe.client is translate.client is toolkit.client  # type: ignore[attr-defined]
 
-    spoken = invoke(speak, mode, text="Audio transcripts make spoken knowledge searchable.")
+    sentence = "Audio transcripts make spoken knowledge searchable."
+    spoken = invoke(speak, mode, text=sentence)
     reply = Path(str(spoken.content))
     assert reply.parent == tmp_path / "replies"
     assert audio_seconds(reply.read_bytes(), "wav") > 1.0
@@ -136,3 +147,4 @@ def test_toolkit_round_trip_on_one_client(
         message = invoke(tool, mode, file_path=relative)
         assert isinstance(message.artifact, TranscriptionVerbose)
         assert message.content == check_transcript("verbose_json", message.artifact)
+        assert_heard(sentence, str(message.content), SENTENCE_WER_BOUND)
