@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from langchain_core.documents.base import Blob
 
@@ -116,7 +117,8 @@ def _blob_name(blob: Blob, data: bytes) -> str:
 
     Uploads are often stored under an id; the extension comes from the bytes, else the type.
     """
-    name = Path(str(blob.path)).name if blob.path is not None else "audio"
+    path = str(blob.path) if blob.path is not None else "audio"
+    name = Path(urlsplit(path).path if is_url(path) else path).name or "audio"
     if Path(name).suffix.lower().lstrip(".") in UPLOAD_FORMATS:
         return name
     extension = sniff_audio_format(data[:16])

@@ -10,6 +10,8 @@ reads both). Only a ``str`` that starts with ``http://`` or ``https://`` is a UR
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import importlib.util
 import os
 import sys
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.documents.base import Blob
+from typing_extensions import TypedDict
 
 from langchain_onerouter_audio._audio_blocks import (
     Location,
@@ -31,10 +34,13 @@ from langchain_onerouter_audio._remote import UrlPolicy, adownload, download, is
 from langchain_onerouter_audio.errors import OneRouterInputError
 
 __all__ = [
+    "SPLIT_DOWNLOAD_BYTES",
     "AudioSource",
     "Remote",
+    "SourceOptions",
     "alocal_audio",
     "is_source",
+    "loader_policy",
     "local_audio",
     "source_label",
     "unwrap",
@@ -43,6 +49,38 @@ __all__ = [
 AudioSource = AudioInput | UploadFile | Blob | Mapping[str, Any]
 """Audio as a path, an http(s) URL, bytes, ``(name, bytes)``, a file object, a ``Blob``, an
 audio content block (``create_audio_block(...)``), or an upload already checked."""
+
+
+SPLIT_DOWNLOAD_BYTES = 2 * 1024**3
+"""Default download cap of the loader and parser when long audio can be split (PyAV)."""
+
+
+class SourceOptions(TypedDict, total=False):
+    """How the loader and the parser fetch audio given as an http(s) URL.
+
+    allow_private_urls: fetch from loopback, private and link-local addresses too (a server
+        on this machine or network); refused by default.
+    max_download_bytes: the largest audio fetched from a URL. Default: 2 GiB when long audio
+        can be split (the ``split`` extra is installed), else the upload limit.
+    """
+
+    allow_private_urls: bool
+    max_download_bytes: int | None
+
+
+def loader_policy(base: UrlPolicy, options: SourceOptions, *, upload_limit: int) -> UrlPolicy:
+    """The client's download rules, widened by the loader's own settings.
+
+    The loader splits what is over the upload limit, so it may fetch more than the client
+    would send at once, when the splitter (PyAV) is there to cut it.
+    """
+    splitting = importlib.util.find_spec("av") is not None
+    default = SPLIT_DOWNLOAD_BYTES if splitting else upload_limit
+    return dataclasses.replace(
+        base,
+        allow_private=base.allow_private or bool(options.get("allow_private_urls")),
+        max_bytes=options.get("max_download_bytes") or max(default, base.max_bytes),
+    )
 
 
 @dataclass(frozen=True)
@@ -95,14 +133,17 @@ def unwrap(source: AudioSource) -> Unwrapped:
     return source
 
 
-def source_label(source: AudioSource) -> str:
-    """What a Document's ``source`` says: the URL without credentials, the path or the name."""
+def source_label(source: AudioSource) -> str | None:
+    """What a Document's ``source`` says: the URL without credentials, the path or the name.
+
+    A Blob says its own ``source`` (None when it has none).
+    """
+    if isinstance(source, Blob):
+        label = None if source.source is None else str(source.source)
+        return shown_url(label) if label is not None and is_url(label) else label
     item = unwrap(source)
     if isinstance(item, Remote):
         return shown_url(item.url)
-    if isinstance(source, Blob) and source.source is not None:
-        label = str(source.source)
-        return shown_url(label) if is_url(label) else label
     if isinstance(item, (str, os.PathLike)):
         return str(item)
     if isinstance(item, UploadFile):

@@ -35,6 +35,7 @@ from langchain_onerouter_audio._params import (
     TranslationOptions,
     transcription_fields,
 )
+from langchain_onerouter_audio._passages import PassageOptions, Shaping, passage_request_options
 from langchain_onerouter_audio._responses import TranscriptResult
 from langchain_onerouter_audio._settings import (
     CLIENT_SETTINGS,
@@ -42,25 +43,35 @@ from langchain_onerouter_audio._settings import (
     client_from_settings,
     refuse_client_with_settings,
 )
+from langchain_onerouter_audio._sources import (
+    AudioSource,
+    SourceOptions,
+    alocal_audio,
+    loader_policy,
+    local_audio,
+)
 from langchain_onerouter_audio._splitting import SplitChunk, split_audio
 from langchain_onerouter_audio._stitch import stitch_transcripts
 from langchain_onerouter_audio.errors import OneRouterInputError
-from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES, ChunkingStrategy
+from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES, ChunkingStrategy, TranslationFormat
 
 __all__ = ["Transcriber", "TranscriberOptions"]
 
 logger = logging.getLogger("langchain_onerouter_audio")
 
 
-class TranscriberOptions(ClientSettings, total=False):
+class TranscriberOptions(ClientSettings, PassageOptions, SourceOptions, total=False):
     """Settings shared by OneRouterTranscriptLoader and OneRouterAudioParser.
+
+    Passage settings (words, speakers, confidence, paragraphs) are ``PassageOptions``'s;
+    URL settings are ``SourceOptions``'s.
 
     client: an OneRouterAudioClient to use; else one is built from api_key, base_url,
         timeout, max_retries, rate_limiter (each as for the client, from the environment
         when not given).
-    mode: "single" (default), "segments", "srt" or "vtt". A model that cannot give the
-        mode's format (gpt-4o-transcribe gives json and text only, so "single") is refused
-        when the loader is built, not once per file.
+    mode: "single" (default), "segments", "paragraphs", "speakers", "srt" or "vtt". A
+        model that cannot give the mode's format (gpt-4o-transcribe gives json and text
+        only, so "single") is refused when the loader is built, not once per file.
     task: "transcribe" (default) or "translate" (into English).
     model, language, prompt, temperature: request options (language: transcription only).
     chunking_strategy: "auto" or VAD settings (transcription only; needed by
@@ -133,12 +144,28 @@ class Transcriber:
             if self.task == "translate":
                 raise OneRouterInputError("`chunking_strategy` applies to task='transcribe' only.")
             self._options["chunking_strategy"] = chunking
+        self._add_passage_options(options)
         self._check_model_gives_mode()
         transcription_fields(self.response_format, **self._options)  # fail early on bad options
         # A piece the client would refuse is never sent: the client's limit caps this one.
         self.max_upload_bytes = min(limit or sys.maxsize, self.client.max_upload_bytes)
         cache_dir = options.get("cache_dir")
         self.cache = TranscriptCache(cache_dir) if cache_dir is not None else None
+        self.download_policy = loader_policy(
+            self.client.download_policy(), options, upload_limit=self.client.max_upload_bytes
+        )
+
+    def _add_passage_options(self, options: TranscriberOptions) -> None:
+        """Words, speakers and confidence: request fields and how Documents are cut."""
+        self.shaping = Shaping.from_options(options)
+        request = passage_request_options(options, segments=self.mode in ("segments", "paragraphs"))
+        if self.task == "translate" and (request or self.mode == "speakers"):
+            raise OneRouterInputError(
+                "Speakers and word timestamps apply to task='transcribe' only."
+            )
+        self._options.update(request)
+        if self.mode == "speakers":  # a diarizing model needs it for audio over 30 s
+            self._options.setdefault("chunking_strategy", "auto")
 
     def _check_model_gives_mode(self) -> None:
         """Refuse now a mode whose format the model cannot give, in the loader's own terms."""
@@ -154,6 +181,14 @@ class Transcriber:
     def response_format(self) -> WireFormat:
         """The wire format that the mode needs."""
         return MODE_FORMATS[self.mode]
+
+    @property
+    def translation_format(self) -> TranslationFormat:
+        """The wire format for ``task="translate"``, which has no speakers mode."""
+        fmt = self.response_format
+        if fmt == "diarized_json":
+            raise OneRouterInputError("mode='speakers' applies to task='transcribe' only.")
+        return fmt
 
     # -- the steps both engines share
 
@@ -195,6 +230,7 @@ class Transcriber:
             model=self.model,
             task=self.task,
             language=self.language,
+            shaping=self.shaping,
         )
 
     def _stitch(self, parts: list[tuple[SplitChunk, TranscriptResult]]) -> TranscriptResult:
@@ -219,7 +255,8 @@ class Transcriber:
     def _request(self, file: UploadFile) -> TranscriptResult:
         fmt = self.response_format
         if self.task == "translate":
-            return self.client.translate(file, response_format=fmt, **self._translation_options())
+            options = self._translation_options()
+            return self.client.translate(file, response_format=self.translation_format, **options)
         return self.client.transcribe(file, response_format=fmt, **self._options)
 
     def documents(self, file: AudioInput, source: str | None) -> list[Document]:
@@ -239,7 +276,8 @@ class Transcriber:
         fmt = self.response_format
         if self.task == "translate":
             options = self._translation_options()
-            return await self.client.atranslate(file, response_format=fmt, **options)
+            english = self.translation_format
+            return await self.client.atranslate(file, response_format=english, **options)
         return await self.client.atranscribe(file, response_format=fmt, **self._options)
 
     async def adocuments(self, file: AudioInput, source: str | None) -> list[Document]:
@@ -257,3 +295,22 @@ class Transcriber:
         if self.cache is not None:
             return await asyncio.to_thread(self._finish, job, result, source)
         return self._finish(job, result, source)
+
+    # -- any audio source: a URL is downloaded for the length of the call
+
+    def source_documents(self, source: AudioSource, label: str | None) -> list[Document]:
+        """Documents for any audio source (a URL, a Blob, an audio block, or local audio)."""
+        with local_audio(source, self.download_policy) as audio:
+            return self.documents(_local(audio), label)
+
+    async def asource_documents(self, source: AudioSource, label: str | None) -> list[Document]:
+        """Async :meth:`source_documents`."""
+        async with alocal_audio(source, self.download_policy) as audio:
+            return await self.adocuments(_local(audio), label)
+
+
+def _local(audio: AudioInput | UploadFile) -> AudioInput:
+    """Local audio as the transcriber checks it: an upload given checked is its file or bytes."""
+    if not isinstance(audio, UploadFile):
+        return audio
+    return audio.path if audio.path is not None else (audio.name, audio.content or b"")

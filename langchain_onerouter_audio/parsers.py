@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 from langchain_core.document_loaders import BaseBlobParser
 from langchain_core.documents import Document
 from langchain_core.documents.base import Blob
 from typing_extensions import Unpack
 
-from langchain_onerouter_audio._files import AudioInput, sniff_audio_format
+from langchain_onerouter_audio._sources import source_label
 from langchain_onerouter_audio._transcriber import Transcriber, TranscriberOptions
-from langchain_onerouter_audio.models import UPLOAD_FORMATS
 
 __all__ = ["OneRouterAudioParser"]
-
-
-def _blob_name(blob: Blob, data: bytes) -> str:
-    """The in-memory blob's file name, given its audio extension when it lacks one.
-
-    Uploads are often stored under an id; the extension comes from the bytes, else the type.
-    """
-    name = Path(blob.path).name if blob.path is not None else "audio"
-    if Path(name).suffix.lower().lstrip(".") in UPLOAD_FORMATS:
-        return name
-    extension = sniff_audio_format(data[:16])
-    if extension is None and blob.mimetype:
-        extension = (mimetypes.guess_extension(blob.mimetype) or "").lstrip(".") or None
-    return f"{name}.{extension}" if extension else name
-
-
-def _blob_input(blob: Blob) -> AudioInput:
-    """Stream a file-backed blob from disk; send an in-memory one as named bytes."""
-    if blob.data is None and blob.path is not None:
-        return Path(blob.path)
-    data = blob.as_bytes()
-    return (_blob_name(blob, data), data)
 
 
 class OneRouterAudioParser(BaseBlobParser):
@@ -47,7 +22,9 @@ class OneRouterAudioParser(BaseBlobParser):
     (``Blob.from_data(audio_bytes, mime_type="audio/mpeg", path="talk.mp3")``); the same
     audio gives the same Documents and metadata either way. A file-backed blob is streamed
     from disk. An in-memory blob whose path has no audio extension is sent with one added
-    (from its bytes, else its mime type); ``source`` stays the blob's own path.
+    (from its bytes, else its mime type); ``source`` stays the blob's own path. A blob
+    without data whose path is an http(s) URL is fetched from there (see
+    ``allow_private_urls`` and ``max_download_bytes``).
 
     Setup:
         .. code-block:: bash
@@ -57,7 +34,9 @@ class OneRouterAudioParser(BaseBlobParser):
 
     Args:
         mode: How each recording becomes Documents: ``"single"`` (default, one),
-            ``"segments"`` (one per segment, with start and end), ``"srt"`` or ``"vtt"``.
+            ``"segments"`` (one per segment, with start, end and confidence),
+            ``"paragraphs"`` (runs of segments), ``"speakers"`` (one per speaker turn),
+            ``"srt"`` or ``"vtt"``.
         task: ``"transcribe"`` (default) or ``"translate"`` (the text in English).
         model: The speech-to-text model, ``whisper-1`` unless given.
         language: The spoken language as an ISO-639-1 code; transcription only.
@@ -67,6 +46,24 @@ class OneRouterAudioParser(BaseBlobParser):
             extra); at most, and by default, the client's own limit.
         cache_dir: Where to keep transcripts so the same audio is never paid for twice;
             no cache when not given.
+        timestamp_granularities: ``["word"]`` (and/or ``"segment"``): in ``segments`` and
+            ``paragraphs`` modes each Document's metadata then holds its ``words`` (word,
+            start, end).
+        known_speaker_names: Up to four names for gpt-4o-transcribe-diarize to label speaker
+            turns with, paired with ``known_speaker_references``.
+        known_speaker_references: Audio samples of those speakers, as data URLs.
+        max_no_speech_prob: Drop segments whose ``no_speech_prob`` is above this (0 to 1,
+            e.g. 0.6): what Whisper hears in silence. Off when not given.
+        paragraph_pause: In ``paragraphs`` mode, a pause of this many seconds or more starts
+            a new paragraph (default 2.0).
+        paragraph_max_seconds: In ``paragraphs`` mode, the longest paragraph (default 90 s).
+        paragraph_max_chars: In ``paragraphs`` mode, the most characters in one paragraph
+            (default 2000).
+        allow_private_urls: Fetch URLs whose host is a loopback, private or link-local
+            address (a server on this machine or network); refused by default.
+        max_download_bytes: The largest audio fetched from a URL; the download stops as soon
+            as it grows past it. Default: 2 GiB when long audio can be split (``split``
+            extra), else the upload limit.
         client: The :class:`OneRouterAudioClient` to send with; when given, pass none of
             ``api_key``, ``base_url``, ``timeout`` and ``max_retries``.
         api_key: The key, else ``ONEROUTER_API_KEY``.
@@ -127,9 +124,9 @@ class OneRouterAudioParser(BaseBlobParser):
             OneRouterError: The request failed (see :meth:`OneRouterAudioClient.transcribe`).
 
         """
-        yield from self.transcriber.documents(_blob_input(blob), blob.source)
+        yield from self.transcriber.source_documents(blob, source_label(blob))
 
     async def alazy_parse(self, blob: Blob) -> AsyncIterator[Document]:
         """Async version of :meth:`lazy_parse`, on the client's async methods."""
-        for document in await self.transcriber.adocuments(_blob_input(blob), blob.source):
+        for document in await self.transcriber.asource_documents(blob, source_label(blob)):
             yield document
