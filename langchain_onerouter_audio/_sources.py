@@ -38,6 +38,7 @@ __all__ = [
     "AudioSource",
     "Remote",
     "SourceOptions",
+    "Unwrapped",
     "alocal_audio",
     "is_source",
     "loader_policy",
@@ -110,11 +111,14 @@ def _located(found: Location | tuple[str, bytes]) -> Unwrapped:
     return found
 
 
-def unwrap(source: AudioSource) -> Unwrapped:
+def unwrap(source: AudioSource | Unwrapped) -> Unwrapped:
     """What ``source`` stands for: a URL to fetch, or local audio (a path or named bytes).
 
     A block's base64 audio is decoded and checked here; its size is the caller's to judge.
+    Unwrapping again changes nothing.
     """
+    if isinstance(source, Remote):
+        return source
     if isinstance(source, str) and is_url(source):
         return Remote(source)
     if isinstance(source, Blob):
@@ -155,7 +159,9 @@ def source_label(source: AudioSource) -> str | None:
 
 
 @contextlib.contextmanager
-def local_audio(source: AudioSource, policy: UrlPolicy) -> Iterator[AudioInput | UploadFile]:
+def local_audio(
+    source: AudioSource | Unwrapped, policy: UrlPolicy
+) -> Iterator[AudioInput | UploadFile]:
     """``source`` as local audio for the length of the block; a URL's temporary file goes after."""
     item = unwrap(source)
     if not isinstance(item, Remote):
@@ -167,7 +173,7 @@ def local_audio(source: AudioSource, policy: UrlPolicy) -> Iterator[AudioInput |
 
 @contextlib.asynccontextmanager
 async def alocal_audio(
-    source: AudioSource, policy: UrlPolicy
+    source: AudioSource | Unwrapped, policy: UrlPolicy
 ) -> AsyncIterator[AudioInput | UploadFile]:
     """Async :func:`local_audio`: a URL is downloaded on the running loop."""
     item = unwrap(source)
