@@ -361,7 +361,8 @@ def _output_options(parser: argparse.ArgumentParser, what: str) -> None:
 
 def _stt_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     parser.add_argument(
-        "file", help="audio file (flac, mp3, mp4, m4a, ogg, wav, webm, ...), an http(s) URL, or '-': stdin"
+        "file",
+        help="audio file (flac, mp3, mp4, m4a, ogg, wav, webm, ...), an http(s) URL, '-': stdin",
     )
     parser.add_argument("--format", choices=formats, default="text", help="default: text")
     parser.add_argument(
