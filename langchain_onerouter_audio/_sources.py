@@ -75,12 +75,18 @@ def loader_policy(base: UrlPolicy, options: SourceOptions, *, upload_limit: int)
     The loader splits what is over the upload limit, so it may fetch more than the client
     would send at once, when the splitter (PyAV) is there to cut it.
     """
-    splitting = importlib.util.find_spec("av") is not None
-    default = SPLIT_DOWNLOAD_BYTES if splitting else upload_limit
+    cap = options.get("max_download_bytes")
+    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1):
+        raise OneRouterInputError(
+            f"`max_download_bytes` is {cap!r}; use a whole number, 1 or more."
+        )
+    if cap is None:
+        splitting = importlib.util.find_spec("av") is not None
+        cap = max(SPLIT_DOWNLOAD_BYTES if splitting else upload_limit, base.max_bytes)
     return dataclasses.replace(
         base,
         allow_private=base.allow_private or bool(options.get("allow_private_urls")),
-        max_bytes=options.get("max_download_bytes") or max(default, base.max_bytes),
+        max_bytes=cap,
     )
 
 

@@ -227,7 +227,9 @@ class OneRouterAudioClient(BaseClient):
             http_async_client=http_async_client,
             rate_limiter=checked_rate_limiter(rate_limiter),
             allow_private_urls=allow_private_urls,
-            max_download_bytes=checked_upload_limit(max_download_bytes or max_upload_bytes),
+            max_download_bytes=checked_upload_limit(
+                max_upload_bytes if max_download_bytes is None else max_download_bytes
+            ),
         )
 
     @property

@@ -29,6 +29,7 @@ from pydantic import (
     Field,
     ValidationError,
     ValidatorFunctionWrapHandler,
+    field_serializer,
     field_validator,
     model_validator,
 )
@@ -448,6 +449,11 @@ class SpeechToTextInput(BaseModel):
         if isinstance(value, Blob) or is_audio_block(value):
             return value
         return handler(value)
+
+    @field_serializer("file_path")
+    def _as_given(self, value: Any) -> Any:
+        """A block or Blob is dumped as it is, not checked against ``str``."""
+        return value
 
 
 class TranscriptionInput(SpeechToTextInput):
