@@ -152,6 +152,15 @@ def checked_address(host: str, addresses: Iterable[str]) -> str:
     return chosen
 
 
+def _public_address_of(host: str, port: int) -> str:
+    """Resolve ``host`` now and return the address to connect to, once all are checked."""
+    try:
+        addresses = resolve(host, port)
+    except OSError as error:
+        raise httpcore.ConnectError(f"cannot resolve {host!r}: {error}") from None
+    return checked_address(host, addresses)
+
+
 class _CheckedBackend(httpcore.SyncBackend):
     """Opens connections only to public addresses, to the very address that was checked."""
 
@@ -163,11 +172,7 @@ class _CheckedBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        try:
-            addresses = resolve(host, port)
-        except OSError as error:
-            raise httpcore.ConnectError(f"cannot resolve {host!r}: {error}") from None
-        address = checked_address(host, addresses)
+        address = _public_address_of(host, port)
         return super().connect_tcp(address, port, timeout, local_address, socket_options)
 
 
@@ -182,11 +187,7 @@ class _ACheckedBackend(httpcore.AnyIOBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        try:
-            addresses = await asyncio.to_thread(resolve, host, port)
-        except OSError as error:
-            raise httpcore.ConnectError(f"cannot resolve {host!r}: {error}") from None
-        address = checked_address(host, addresses)
+        address = await asyncio.to_thread(_public_address_of, host, port)
         return await super().connect_tcp(address, port, timeout, local_address, socket_options)
 
 

@@ -172,9 +172,10 @@ class Transcriber:
         try:
             check_transcript_format(self.model, self.response_format)
         except OneRouterInputError as error:
+            able = "gpt-4o-transcribe-diarize" if self.mode == "speakers" else "whisper-1"
             raise OneRouterInputError(
                 f"mode={self.mode!r} needs {self.response_format} transcripts: {error} "
-                "Use mode='single', or a model with timestamps such as whisper-1."
+                f"Use mode='single', or a model that gives them such as {able}."
             ) from None
 
     @property

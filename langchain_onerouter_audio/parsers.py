@@ -46,24 +46,15 @@ class OneRouterAudioParser(BaseBlobParser):
             extra); at most, and by default, the client's own limit.
         cache_dir: Where to keep transcripts so the same audio is never paid for twice;
             no cache when not given.
-        timestamp_granularities: ``["word"]`` (and/or ``"segment"``): in ``segments`` and
-            ``paragraphs`` modes each Document's metadata then holds its ``words`` (word,
-            start, end).
-        known_speaker_names: Up to four names for gpt-4o-transcribe-diarize to label speaker
-            turns with, paired with ``known_speaker_references``.
+        timestamp_granularities: ``["word"]``: segments and paragraphs list their words.
+        known_speaker_names: Names for the diarizing model's speakers (``speakers`` mode).
         known_speaker_references: Audio samples of those speakers, as data URLs.
-        max_no_speech_prob: Drop segments whose ``no_speech_prob`` is above this (0 to 1,
-            e.g. 0.6): what Whisper hears in silence. Off when not given.
-        paragraph_pause: In ``paragraphs`` mode, a pause of this many seconds or more starts
-            a new paragraph (default 2.0).
-        paragraph_max_seconds: In ``paragraphs`` mode, the longest paragraph (default 90 s).
-        paragraph_max_chars: In ``paragraphs`` mode, the most characters in one paragraph
-            (default 2000).
-        allow_private_urls: Fetch URLs whose host is a loopback, private or link-local
-            address (a server on this machine or network); refused by default.
-        max_download_bytes: The largest audio fetched from a URL; the download stops as soon
-            as it grows past it. Default: 2 GiB when long audio can be split (``split``
-            extra), else the upload limit.
+        max_no_speech_prob: Drop segments above this no-speech probability (0 to 1).
+        paragraph_pause: Seconds of pause that start a new paragraph (default 2.0).
+        paragraph_max_seconds: The longest paragraph in seconds (default 90).
+        paragraph_max_chars: The longest paragraph in characters (default 2000).
+        allow_private_urls: Fetch URL blobs from private or loopback addresses too.
+        max_download_bytes: The largest audio fetched for a URL blob.
         client: The :class:`OneRouterAudioClient` to send with; when given, pass none of
             ``api_key``, ``base_url``, ``timeout`` and ``max_retries``.
         api_key: The key, else ``ONEROUTER_API_KEY``.
