@@ -20,6 +20,8 @@ client: its per-call overhead, its concurrency and its memory.
   answered ``429`` with ``Retry-After`` (whole seconds, rounded up) and ``retry-after-ms``
   from ``retry_after``, as a rate-limited API does. ``/_stats`` counts them as ``refused``.
 - HTTP/1.1 keep-alive, one thread per connection, TCP_NODELAY.
+- ``GET /files/<name>?bytes=N``: a WAV of N bytes, streamed like speech: audio to fetch
+  by URL.
 - Control plane: ``POST /v1/_control`` with a JSON object of settings changes them while the
   server runs; ``GET /v1/_stats`` returns request counts and bytes in and out.
 
@@ -64,7 +66,7 @@ from dataclasses import asdict, dataclass, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 __all__ = ["FakeAudioServer", "Settings", "fake_audio_server", "wav_header"]
 
@@ -332,6 +334,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(head + body)
 
     def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        if parts.path.startswith("/files/"):  # audio to fetch by URL: ?bytes=N of WAV
+            size = int(dict(parse_qsl(parts.query)).get("bytes", "65536"))
+            self.server.count("files", 0, self._speech_raw(size, "audio/wav"))
+            return
         if urlsplit(self.path).path.endswith("/_stats"):
             server = self.server
             with server.lock:

@@ -1,4 +1,5 @@
-"""Figure 3: peak memory growth while uploading a 300 MB WAV and downloading 100 MB of speech.
+"""Figure 3: peak memory growth uploading a 300 MB WAV, downloading 100 MB of speech, and
+transcribing a 300 MB WAV given by URL (fetched to a temporary file, then uploaded).
 
 Each measurement runs in a fresh Python process (``python memory.py probe ...``), so one
 contender's garbage cannot hide another's. The probe warms up with a small call, notes its
@@ -23,6 +24,7 @@ from common import CLIENT, FIXTURES, HTTPX, KEY, MODEL, OPENAI, TEXT, TOOLS, TTS
 
 UPLOAD_MB = 300
 DOWNLOAD_MB = 100
+REMOTE_MB = 300
 TARGET_MB = 40
 SPEECH_HEADER = "X-Fake-Speech-Bytes"
 SMALL_NAME = "small.mp3"
@@ -44,6 +46,23 @@ def write_big_wav(path: Path, megabytes: int) -> Path:
 
 
 # -- the probe: runs in its own process
+
+
+def _remote(contender: str, base_url: str, path: Path) -> tuple[Callable[[], object], ...]:
+    """(warm-up call, measured call) transcribing audio fetched from a URL; package only."""
+    from langchain_onerouter_audio import OneRouterAudioClient
+
+    client = OneRouterAudioClient(
+        api_key=KEY,
+        base_url=base_url,
+        max_upload_bytes=2**31,
+        max_download_bytes=2**31,
+        allow_private_urls=True,  # the fake server is on this machine
+    )
+    files = base_url.removesuffix("/v1") + "/files/"
+    small = f"{files}small.wav?bytes={2**16}"
+    big = f"{files}big.wav?bytes={REMOTE_MB * 2**20}"
+    return (lambda: client.transcribe(small), lambda: client.transcribe(big))
 
 
 def _upload(contender: str, base_url: str, path: Path) -> tuple[Callable[[], object], ...]:
@@ -160,7 +179,7 @@ def probe(kind: str, contender: str, base_url: str, path: Path) -> dict[str, Any
 
     import psutil
 
-    setup = _upload if kind == "upload" else _download
+    setup = {"upload": _upload, "download": _download, "remote": _remote}[kind]
     warm, big = setup(contender, base_url, path)
     warm()
     gc.collect()
@@ -220,6 +239,18 @@ def run(base_url: str, tmp: Path) -> list[Row]:
                 notes=[f"{name} took {r['seconds']:.2f} s" for name, r in results.items()],
             )
         )
+    remote = _run_probe("remote", CLIENT, base_url, tmp)
+    rows.append(
+        Row(
+            figure="3 memory (peak RSS growth)",
+            case=f"transcribe a {REMOTE_MB} MB WAV by URL",
+            unit="MB",
+            values={CLIENT: float(remote["growth"])},
+            target=f"package < {TARGET_MB} MB",
+            holds=remote["growth"] < TARGET_MB * 2**20,
+            notes=[f"{CLIENT} took {remote['seconds']:.2f} s (download, then upload)"],
+        )
+    )
     big.unlink()
     return rows
 

@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += concurrency.run(server.base_url, n=256, concurrency=16, latency=0.1)
             server.configure(transcription_latency=0.0)
         if "3" in figures:
-            _step("3/9 memory: 300 MB upload, 100 MB download, one process per contender")
+            _step("3/9 memory: 300 MB upload, 100 MB download, 300 MB by URL, a process each")
             rows += memory.run(server.base_url, Path(tmp) / "memory")
         if "5" in figures:
             _step("5/9 loader: 64 files, max_concurrency=8, 200 ms server latency")

@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from langchain_onerouter_audio._message_audio import atranscribe_message, transcribe_message
     from langchain_onerouter_audio._retry import RetryPolicy
     from langchain_onerouter_audio.client import OneRouterAudioClient
     from langchain_onerouter_audio.document_loaders import OneRouterTranscriptLoader
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
 _MODULE_EXPORTS: dict[str, tuple[str, ...]] = {
     "client": ("OneRouterAudioClient",),
     "_retry": ("RetryPolicy",),
+    "_message_audio": ("atranscribe_message", "transcribe_message"),
     "tools": (
         "OneRouterTextToSpeechTool",
         "OneRouterTranscriptionTool",
@@ -142,6 +144,8 @@ __all__ = [
     "UsageOther",
     "UsageTokens",
     "Word",
+    "atranscribe_message",
+    "transcribe_message",
 ]
 __version__: str  # read on first use from the installed metadata (pyproject), not a copy
 

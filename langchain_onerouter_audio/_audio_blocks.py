@@ -1,9 +1,11 @@
-"""Audio content blocks: recognise them in messages, read their audio, make new ones.
+"""Audio content blocks and blobs: recognise them, read their audio, make new ones.
 
 LangChain v1 carries audio as ``{"type": "audio", "base64": ..., "mime_type": ...}`` (or
 ``url`` / ``file_id``); older messages use the v0 form (``source_type`` and ``data``), the
 OpenAI ``input_audio`` form or a ``media`` block. A block's audio comes from a user or a
-model, so it is untrusted: it is checked like any upload, and a URL is never fetched here.
+model, so it is untrusted: it is checked like any upload, and a URL is never fetched here
+(:func:`audio_block_location` says where it points; the caller decides whether to go there).
+A LangChain ``Blob`` is read the same way: its bytes, its file, or the URL it names.
 """
 
 from __future__ import annotations
@@ -11,10 +13,17 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import mimetypes
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from langchain_core.documents.base import Blob
 
 from langchain_onerouter_audio._files import UploadFile, sniff_audio_format
+from langchain_onerouter_audio._remote import is_url
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import (
     MAX_UPLOAD_BYTES,
@@ -23,7 +32,24 @@ from langchain_onerouter_audio.models import (
     AudioFormat,
 )
 
-__all__ = ["audio_block", "audio_block_key", "audio_block_upload", "is_audio_block"]
+__all__ = [
+    "Location",
+    "audio_block",
+    "audio_block_key",
+    "audio_block_location",
+    "audio_block_upload",
+    "blob_audio",
+    "is_audio_block",
+]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where audio that a block or blob does not hold lives: a URL, or a local path."""
+
+    kind: Literal["url", "path"]
+    where: str
+
 
 # MIME subtypes that name an upload format differently ("audio/mpeg" is mp3).
 _SUBTYPE_FORMATS = {"mpeg": "mp3", "x-wav": "wav", "wave": "wav", "x-m4a": "m4a"}
@@ -59,6 +85,58 @@ def audio_block_key(block: Mapping[str, Any]) -> str:
     data, _ = _base64_and_format(block)
     source = data if isinstance(data, str) else repr(sorted(block.items(), key=str))
     return hashlib.sha256(source.encode()).hexdigest()[:32]
+
+
+def audio_block_location(block: Mapping[str, Any]) -> Location | None:
+    """The URL or local path a block points at instead of holding data; None when it has data.
+
+    A file id (``file_id``, ``source_type="id"``) names a file on some provider's side,
+    which cannot be read from here: refused.
+    """
+    data, _ = _base64_and_format(block)
+    if isinstance(data, str) and data:
+        return None
+    url = block.get("url")
+    if url is None and block.get("source_type") == "url":
+        url = block.get("data")
+    if isinstance(url, str) and url:
+        return Location("url", url)
+    path = block.get("path")
+    if isinstance(path, str) and path:
+        return Location("path", path)
+    if block.get("file_id") or block.get("source_type") == "id":
+        raise OneRouterInputError(
+            "The audio block names a provider file id, which cannot be read here; "
+            "send the audio as base64 data, a URL or a path."
+        )
+    raise OneRouterInputError("The audio block holds no audio data, URL or path.")
+
+
+def _blob_name(blob: Blob, data: bytes) -> str:
+    """The in-memory blob's file name, given its audio extension when it lacks one.
+
+    Uploads are often stored under an id; the extension comes from the bytes, else the type.
+    """
+    path = str(blob.path) if blob.path is not None else "audio"
+    name = Path(urlsplit(path).path if is_url(path) else path).name or "audio"
+    if Path(name).suffix.lower().lstrip(".") in UPLOAD_FORMATS:
+        return name
+    extension = sniff_audio_format(data[:16])
+    if extension is None and blob.mimetype:
+        extension = (mimetypes.guess_extension(blob.mimetype) or "").lstrip(".") or None
+    return f"{name}.{extension}" if extension else name
+
+
+def blob_audio(blob: Blob) -> Location | tuple[str, bytes]:
+    """A blob's audio: where it lives (a file streamed from disk, a URL), or named bytes.
+
+    ``blob.path`` may be an http(s) URL: without data, the audio is fetched from there.
+    """
+    if blob.data is None and blob.path is not None:
+        path = str(blob.path)
+        return Location("url" if is_url(path) else "path", path)
+    data = blob.as_bytes()
+    return (_blob_name(blob, data), data)
 
 
 def audio_block_upload(

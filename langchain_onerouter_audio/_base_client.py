@@ -29,12 +29,14 @@ from langchain_onerouter_audio._error_factories import (
 )
 from langchain_onerouter_audio._files import AudioInput, UploadFile
 from langchain_onerouter_audio._params import TranscriptionOptions, transcription_fields
+from langchain_onerouter_audio._remote import UrlPolicy
 from langchain_onerouter_audio._responses import (
     TranscriptResult,
     TranscriptStream,
     parse_transcript,
 )
 from langchain_onerouter_audio._retry import RetryPolicy, parse_retry_after
+from langchain_onerouter_audio._sources import AudioSource
 from langchain_onerouter_audio._speech_sinks import (
     SpeechOutput,
     collected,
@@ -53,9 +55,10 @@ __all__ = ["BaseClient", "Decoder", "StreamedTranscriptFormat", "TranscriptFile"
 
 logger = logging.getLogger("langchain_onerouter_audio")
 
-# What transcription takes: a path or named bytes (checked on the way in), or an upload
-# already checked by the caller (sent as is, within this client's size limit).
-TranscriptFile = AudioInput | UploadFile
+# What transcription takes: any audio source (a path, a URL, bytes, a Blob, an audio block;
+# checked on the way in), or an upload already checked by the caller (sent as is, within
+# this client's size limit).
+TranscriptFile = AudioSource
 StreamedTranscriptFormat = Literal["json", "diarized_json"]
 """What a streamed transcription may ask for: text deltas, or speaker turns as well."""
 RequestFactory = Callable[
@@ -168,8 +171,12 @@ class BaseClient:
         http_client: httpx.Client | None,
         http_async_client: httpx.AsyncClient | None,
         rate_limiter: BaseRateLimiter | None = None,
+        allow_private_urls: bool = False,
+        max_download_bytes: int | None = None,
     ) -> None:
         self.api_key = api_key
+        self.allow_private_urls = allow_private_urls
+        self.max_download_bytes = max_download_bytes or max_upload_bytes
         self.rate_limiter = rate_limiter
         self.base_url = base_url
         self.timeout = timeout
@@ -204,6 +211,18 @@ class BaseClient:
     async def _aclose_pools(self) -> None:
         await self._async_pools.aclose()
         self._close_pools()
+
+    def download_policy(
+        self, *, allowed_hosts: frozenset[str] | None = None, max_bytes: int | None = None
+    ) -> UrlPolicy:
+        """The rules for fetching audio from a URL: this client's timeout, retries and limits."""
+        return UrlPolicy(
+            allow_private=self.allow_private_urls,
+            allowed_hosts=allowed_hosts,
+            max_bytes=max_bytes or self.max_download_bytes,
+            timeout=self.timeout,
+            retry_policy=self.retry_policy,
+        )
 
     # -- request factories
 
@@ -246,7 +265,7 @@ class BaseClient:
         return build
 
     def _transcript_request(
-        self, endpoint: str, file: TranscriptFile, fields: list[tuple[str, str]]
+        self, endpoint: str, file: AudioInput | UploadFile, fields: list[tuple[str, str]]
     ) -> RequestFactory:
         """The upload request; ``file`` is checked here unless it comes checked."""
         if isinstance(file, UploadFile):
@@ -255,12 +274,11 @@ class BaseClient:
             upload = UploadFile.from_input(file, max_bytes=self.max_upload_bytes)
         return self._upload_request(endpoint, upload, fields)
 
-    def _stream_request(
-        self, file: TranscriptFile, response_format: str, options: TranscriptionOptions
-    ) -> RequestFactory:
+    def _stream_fields(
+        self, response_format: str, options: TranscriptionOptions
+    ) -> list[tuple[str, str]]:
         check_choice("response_format", response_format, StreamedTranscriptFormat)
-        fields = [*transcription_fields(response_format, **options), ("stream", "true")]
-        return self._transcript_request("/audio/transcriptions", file, fields)
+        return [*transcription_fields(response_format, **options), ("stream", "true")]
 
     # -- pacing: the rate limiter is asked before every attempt, retries included
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from langchain_onerouter_audio._responses import TranscriptResult
 from langchain_onerouter_audio.models import (
     Transcription,
+    TranscriptionDiarized,
     TranscriptionVerbose,
     Usage,
     UsageDuration,
@@ -132,6 +133,20 @@ def stitch_transcripts(
                 "task": verbose[0][1].task if verbose else None,
                 "usage": _total_usage([r.usage for _, r in verbose]),
                 **_shift_verbose(verbose),
+            }
+        )
+    if all(isinstance(result, TranscriptionDiarized) for result in results):
+        # Each chunk names its speakers on its own: "A" of one chunk may be "B" of the next.
+        diarized = [(o, r) for o, r in parts if isinstance(r, TranscriptionDiarized)]
+        return TranscriptionDiarized.model_validate(
+            {
+                "text": _join_text([r.text for _, r in diarized]),
+                "duration": duration,
+                "task": diarized[0][1].task if diarized else None,
+                "usage": _total_usage([r.usage for _, r in diarized]),
+                "segments": [
+                    _shifted(segment, offset) for offset, r in diarized for segment in r.segments
+                ],
             }
         )
     if all(isinstance(result, Transcription) for result in results):

@@ -1,10 +1,13 @@
 """The engine behind the loader and the parser: one recording in, its Documents out.
 
-It checks the file with the client's own rules, answers from the cache when it can, splits
-audio over the upload limit, sends the pieces concurrently (or one after another, each
-prompted with the previous one's words, with ``carry_context``), stitches them and builds
-the Documents. Each request holds one of the load's shared slots (see ``_slots``); each piece
-is cached on its own, so a rerun after a failure pays only for the pieces that failed.
+Any source is first made local audio: a URL is fetched to a temporary file (under the
+download policy) that is removed when the call ends. Then it checks the file with the
+client's own rules, answers from the cache when it can, splits audio over the upload limit,
+sends the pieces concurrently (or one after another, each prompted with the previous one's
+words, with ``carry_context``), stitches them and builds the Documents (cut by mode and
+shaped by the passage options). Each request holds one of the load's shared slots (see
+``_slots``); each piece is cached on its own, so a rerun after a failure pays only for the
+pieces that failed.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from langchain_onerouter_audio._params import (
     TranslationOptions,
     transcription_fields,
 )
+from langchain_onerouter_audio._passages import PassageOptions, Shaping, passage_request_options
 from langchain_onerouter_audio._progress import NO_PROGRESS, Progress
 from langchain_onerouter_audio._responses import TranscriptResult
 from langchain_onerouter_audio._settings import (
@@ -50,6 +54,13 @@ from langchain_onerouter_audio._settings import (
     refuse_client_with_settings,
 )
 from langchain_onerouter_audio._slots import RequestSlots
+from langchain_onerouter_audio._sources import (
+    AudioSource,
+    SourceOptions,
+    alocal_audio,
+    loader_policy,
+    local_audio,
+)
 from langchain_onerouter_audio._splitting import SplitChunk, split_audio
 from langchain_onerouter_audio._stitch import stitch_transcripts
 from langchain_onerouter_audio.errors import (
@@ -62,6 +73,7 @@ from langchain_onerouter_audio.models import (
     MAX_UPLOAD_BYTES,
     ChunkingStrategy,
     TranscriptionVerbose,
+    TranslationFormat,
     UsageDuration,
 )
 
@@ -74,15 +86,18 @@ GLOBAL_ERRORS = (OneRouterAuthenticationError, OneRouterPermissionError)
 logger = logging.getLogger("langchain_onerouter_audio")
 
 
-class TranscriberOptions(ClientSettings, total=False):
+class TranscriberOptions(ClientSettings, PassageOptions, SourceOptions, total=False):
     """Settings shared by OneRouterTranscriptLoader and OneRouterAudioParser.
+
+    Passage settings (words, speakers, confidence, paragraphs) are ``PassageOptions``'s;
+    URL settings are ``SourceOptions``'s.
 
     client: an OneRouterAudioClient to use; else one is built from api_key, base_url,
         timeout, max_retries, rate_limiter (each as for the client, from the environment
         when not given).
-    mode: "single" (default), "segments", "srt" or "vtt". A model that cannot give the
-        mode's format (gpt-4o-transcribe gives json and text only, so "single") is refused
-        when the loader is built, not once per file.
+    mode: "single" (default), "segments", "paragraphs", "speakers", "srt" or "vtt". A
+        model that cannot give the mode's format (gpt-4o-transcribe gives json and text
+        only, so "single") is refused when the loader is built, not once per file.
     task: "transcribe" (default) or "translate" (into English).
     model, language, prompt, temperature: request options (language: transcription only).
     chunking_strategy: "auto" or VAD settings (transcription only; needed by
@@ -224,6 +239,7 @@ class Transcriber:
             if self.task == "translate":
                 raise OneRouterInputError("`chunking_strategy` applies to task='transcribe' only.")
             self._options["chunking_strategy"] = chunking
+        self._add_passage_options(options)
         self._check_model_gives_mode()
         transcription_fields(self.response_format, **self._options)  # fail early on bad options
         # A piece the client would refuse is never sent: the client's limit caps this one.
@@ -231,21 +247,45 @@ class Transcriber:
         cache_dir = options.get("cache_dir")
         self.cache = TranscriptCache(cache_dir) if cache_dir is not None else None
         self.carry_context = bool(options.get("carry_context", False))
+        self.download_policy = loader_policy(
+            self.client.download_policy(), options, upload_limit=self.client.max_upload_bytes
+        )
+
+    def _add_passage_options(self, options: TranscriberOptions) -> None:
+        """Words, speakers and confidence: request fields and how Documents are cut."""
+        self.shaping = Shaping.from_options(options)
+        request = passage_request_options(options, segments=self.mode in ("segments", "paragraphs"))
+        if self.task == "translate" and (request or self.mode == "speakers"):
+            raise OneRouterInputError(
+                "Speakers and word timestamps apply to task='transcribe' only."
+            )
+        self._options.update(request)
+        if self.mode == "speakers":  # a diarizing model needs it for audio over 30 s
+            self._options.setdefault("chunking_strategy", "auto")
 
     def _check_model_gives_mode(self) -> None:
         """Refuse now a mode whose format the model cannot give, in the loader's own terms."""
         try:
             check_transcript_format(self.model, self.response_format)
         except OneRouterInputError as error:
+            able = "gpt-4o-transcribe-diarize" if self.mode == "speakers" else "whisper-1"
             raise OneRouterInputError(
                 f"mode={self.mode!r} needs {self.response_format} transcripts: {error} "
-                "Use mode='single', or a model with timestamps such as whisper-1."
+                f"Use mode='single', or a model that gives them such as {able}."
             ) from None
 
     @property
     def response_format(self) -> WireFormat:
         """The wire format that the mode needs."""
         return MODE_FORMATS[self.mode]
+
+    @property
+    def translation_format(self) -> TranslationFormat:
+        """The wire format for ``task="translate"``, which has no speakers mode."""
+        fmt = self.response_format
+        if fmt == "diarized_json":
+            raise OneRouterInputError("mode='speakers' applies to task='transcribe' only.")
+        return fmt
 
     # -- the steps both engines share
 
@@ -303,6 +343,7 @@ class Transcriber:
             model=self.model,
             task=self.task,
             language=self.language,
+            shaping=self.shaping,
         )
         if gaps:
             marked = [gap.as_metadata() for gap in gaps]
@@ -372,7 +413,9 @@ class Transcriber:
         fmt = self.response_format
         if self.task == "translate":
             translation = self._translation_options(options)
-            return self.client.translate(file, response_format=fmt, **translation)
+            return self.client.translate(
+                file, response_format=self.translation_format, **translation
+            )
         return self.client.transcribe(file, response_format=fmt, **options)
 
     def _send(
@@ -409,10 +452,15 @@ class Transcriber:
                 return list(parts)
 
     def transcribe(
-        self, file: AudioInput, source: str | None, budget: Budget | None = None
+        self, file: AudioSource, source: str | None, budget: Budget | None = None
     ) -> FileTranscript:
-        """Documents and gaps for one recording (a path, or a ``(filename, bytes)`` pair)."""
-        budget = budget or Budget()
+        """Documents and gaps for one recording from any source (a URL is fetched first)."""
+        with local_audio(file, self.download_policy) as audio:
+            return self._transcribe_local(_local(audio), source, budget or Budget())
+
+    def _transcribe_local(
+        self, file: AudioInput, source: str | None, budget: Budget
+    ) -> FileTranscript:
         job = self._prepare(file)
         if job.cached is not None:
             budget.progress.audio(_seconds(job.cached))
@@ -424,17 +472,14 @@ class Transcriber:
         budget.progress.audio(_seconds(result))
         return self._finish(job, result, source)
 
-    def documents(self, file: AudioInput, source: str | None) -> list[Document]:
-        """Documents for one recording; any failed chunk fails it."""
-        return self.transcribe(file, source).documents
-
     # -- async engine: network calls are awaited; disk and CPU work runs off the loop
 
     async def _arequest(self, file: UploadFile, options: TranscriptionOptions) -> TranscriptResult:
         fmt = self.response_format
         if self.task == "translate":
             translation = self._translation_options(options)
-            return await self.client.atranslate(file, response_format=fmt, **translation)
+            english = self.translation_format
+            return await self.client.atranslate(file, response_format=english, **translation)
         return await self.client.atranscribe(file, response_format=fmt, **options)
 
     async def _asend(
@@ -478,10 +523,15 @@ class Transcriber:
                 await results.aclose()
 
     async def atranscribe(
-        self, file: AudioInput, source: str | None, budget: Budget | None = None
+        self, file: AudioSource, source: str | None, budget: Budget | None = None
     ) -> FileTranscript:
-        """Async :meth:`transcribe`."""
-        budget = budget or Budget()
+        """Async :meth:`transcribe`: a URL is fetched on the running loop."""
+        async with alocal_audio(file, self.download_policy) as audio:
+            return await self._atranscribe_local(_local(audio), source, budget or Budget())
+
+    async def _atranscribe_local(
+        self, file: AudioInput, source: str | None, budget: Budget
+    ) -> FileTranscript:
         job = await asyncio.to_thread(self._prepare, file) if self.cache else self._prepare(file)
         gaps: list[ChunkGap] = []
         if job.cached is not None:
@@ -496,6 +546,9 @@ class Transcriber:
             return await asyncio.to_thread(self._finish, job, result, source, gaps)
         return self._finish(job, result, source, gaps)
 
-    async def adocuments(self, file: AudioInput, source: str | None) -> list[Document]:
-        """Async :meth:`documents`."""
-        return (await self.atranscribe(file, source)).documents
+
+def _local(audio: AudioInput | UploadFile) -> AudioInput:
+    """Local audio as the transcriber checks it: an upload given checked is its file or bytes."""
+    if not isinstance(audio, UploadFile):
+        return audio
+    return audio.path if audio.path is not None else (audio.name, audio.content or b"")

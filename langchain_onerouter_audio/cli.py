@@ -99,7 +99,10 @@ def _client(args: argparse.Namespace) -> OneRouterAudioClient:
         raise CliError("no API key: set ONEROUTER_API_KEY", AUTH)
     try:
         return OneRouterAudioClient(
-            base_url=args.base_url, timeout=args.timeout, max_retries=args.max_retries
+            base_url=args.base_url,
+            timeout=args.timeout,
+            max_retries=args.max_retries,
+            allow_private_urls=args.allow_private_urls,
         )
     except OneRouterInputError:  # a bad --base-url, --timeout or --max-retries
         raise
@@ -233,7 +236,7 @@ def _render(result: Any) -> str:
 
 
 def _audio_input(file: str) -> AudioInput:
-    """A path, or for ``-`` the bytes on stdin, named by the format they turn out to be."""
+    """A path or an http(s) URL; for ``-`` the bytes on stdin, named by what they are."""
     if file != "-":
         return file
     data = sys.stdin.buffer.read()
@@ -355,6 +358,11 @@ def _common_options() -> argparse.ArgumentParser:
     group.add_argument("--timeout", type=_seconds, default=120.0, help="seconds (default 120)")
     group.add_argument("--max-retries", type=_retries, default=2, help="for transient failures")
     group.add_argument("-v", "--verbose", action="store_true", help="log each request")
+    group.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="fetch audio URLs on loopback or private addresses too (a local server)",
+    )
     return common
 
 
@@ -365,7 +373,8 @@ def _output_options(parser: argparse.ArgumentParser, what: str) -> None:
 
 def _stt_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     parser.add_argument(
-        "file", help="audio file (flac, mp3, mp4, m4a, ogg, wav, webm, ...); '-': read stdin"
+        "file",
+        help="audio file (flac, mp3, mp4, m4a, ogg, wav, webm, ...), an http(s) URL, '-': stdin",
     )
     parser.add_argument("--format", choices=formats, default="text", help="default: text")
     parser.add_argument(

@@ -46,6 +46,7 @@ from langchain_onerouter_audio._params import (
 )
 from langchain_onerouter_audio._responses import TranscriptResult
 from langchain_onerouter_audio._retry import RetryPolicy
+from langchain_onerouter_audio._sources import alocal_audio, local_audio
 from langchain_onerouter_audio._speech_sinks import SpeechOutput, checked_target
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import (
@@ -93,6 +94,14 @@ class OneRouterAudioClient(BaseClient):
         rate_limiter: BaseRateLimiter | None
             A LangChain rate limiter (e.g. ``InMemoryRateLimiter``), acquired before every
             attempt, retries included, so one limiter can pace many clients.
+
+    Key init args — remote audio params:
+        allow_private_urls: bool
+            Fetch audio URLs whose host is a loopback, private or link-local address (a
+            server on this machine or network); refused by default.
+        max_download_bytes: int | None
+            Largest audio fetched from a URL (default: ``max_upload_bytes``); the download
+            stops as soon as it grows past it.
 
     Key init args — transport params:
         max_upload_bytes: int
@@ -204,6 +213,8 @@ class OneRouterAudioClient(BaseClient):
         http_async_client: httpx.AsyncClient | None = None,
         retry_policy: RetryPolicy | None = None,
         rate_limiter: BaseRateLimiter | None = None,
+        allow_private_urls: bool = False,
+        max_download_bytes: int | None = None,
     ) -> None:
         super().__init__(
             api_key=checked_key(api_key),
@@ -215,6 +226,10 @@ class OneRouterAudioClient(BaseClient):
             http_client=http_client,
             http_async_client=http_async_client,
             rate_limiter=checked_rate_limiter(rate_limiter),
+            allow_private_urls=allow_private_urls,
+            max_download_bytes=checked_upload_limit(
+                max_upload_bytes if max_download_bytes is None else max_download_bytes
+            ),
         )
 
     @property
@@ -433,12 +448,15 @@ class OneRouterAudioClient(BaseClient):
         """Transcribe audio in its own language.
 
         Args:
-            file: A path (streamed from disk, ``~`` expanded), ``bytes``, a
+            file: A path (streamed from disk, ``~`` expanded), an http(s) URL (streamed
+                to a temporary file first, within ``max_download_bytes``; private
+                addresses refused unless ``allow_private_urls``), ``bytes``, a
                 ``(filename, bytes)`` pair, a binary file object (``io.BytesIO``,
-                ``open(path, "rb")``), or an upload already checked (sent as is, within
-                ``max_upload_bytes``). Audio is judged by its bytes: a name the server would
-                not know (``.opus``, ``.oga``, none) is sent as the container the bytes are
-                (``voice.ogg``).
+                ``open(path, "rb")``), a LangChain ``Blob``, an audio content block
+                (``create_audio_block(base64=...)`` or ``url=...``), or an upload already
+                checked (sent as is, within ``max_upload_bytes``). Audio is judged by its
+                bytes: a name the server would not know (``.opus``, ``.oga``, none) is sent
+                as the container the bytes are (``voice.ogg``).
             response_format: ``json`` (default), ``verbose_json``, ``diarized_json``,
                 ``text``, ``srt`` or ``vtt``. A format the model cannot give
                 (``MODEL_TRANSCRIPT_FORMATS``) is refused before sending.
@@ -467,8 +485,9 @@ class OneRouterAudioClient(BaseClient):
 
         """
         fields = transcription_fields(response_format, **options)
-        build = self._transcript_request("/audio/transcriptions", file, fields)
-        return self._send(build, self._transcript_decoder(response_format))
+        with local_audio(file, self.download_policy()) as audio:
+            build = self._transcript_request("/audio/transcriptions", audio, fields)
+            return self._send(build, self._transcript_decoder(response_format))
 
     @overload
     async def atranscribe(
@@ -511,8 +530,9 @@ class OneRouterAudioClient(BaseClient):
     ) -> TranscriptResult:
         """Async version of :meth:`transcribe`; same arguments, results and errors."""
         fields = transcription_fields(response_format, **options)
-        build = self._transcript_request("/audio/transcriptions", file, fields)
-        return await self._asend(build, self._transcript_decoder(response_format))
+        async with alocal_audio(file, self.download_policy()) as audio:
+            build = self._transcript_request("/audio/transcriptions", audio, fields)
+            return await self._asend(build, self._transcript_decoder(response_format))
 
     def transcribe_stream(
         self,
@@ -545,8 +565,10 @@ class OneRouterAudioClient(BaseClient):
             OneRouterResponseError: The stream ended without the done event.
 
         """
-        build = self._stream_request(file, response_format, options)
-        yield from self._stream_events(build, response_format)
+        fields = self._stream_fields(response_format, options)
+        with local_audio(file, self.download_policy()) as audio:
+            build = self._transcript_request("/audio/transcriptions", audio, fields)
+            yield from self._stream_events(build, response_format)
 
     async def atranscribe_stream(
         self,
@@ -559,11 +581,13 @@ class OneRouterAudioClient(BaseClient):
 
         Stopping the iteration early closes the response at once.
         """
-        build = self._stream_request(file, response_format, options)
-        events = self._astream_events(build, response_format)
-        async with contextlib.aclosing(events):  # stopping early closes the response now
-            async for event in events:
-                yield event
+        fields = self._stream_fields(response_format, options)
+        async with alocal_audio(file, self.download_policy()) as audio:
+            build = self._transcript_request("/audio/transcriptions", audio, fields)
+            events = self._astream_events(build, response_format)
+            async with contextlib.aclosing(events):  # stopping early closes the response now
+                async for event in events:
+                    yield event
 
     # -- translation
 
@@ -621,8 +645,9 @@ class OneRouterAudioClient(BaseClient):
 
         """
         fields = translation_fields(response_format, **options)
-        build = self._transcript_request("/audio/translations", file, fields)
-        return self._send(build, self._transcript_decoder(response_format))
+        with local_audio(file, self.download_policy()) as audio:
+            build = self._transcript_request("/audio/translations", audio, fields)
+            return self._send(build, self._transcript_decoder(response_format))
 
     @overload
     async def atranslate(
@@ -657,8 +682,9 @@ class OneRouterAudioClient(BaseClient):
     ) -> TranscriptResult:
         """Async version of :meth:`translate`; same arguments, results and errors."""
         fields = translation_fields(response_format, **options)
-        build = self._transcript_request("/audio/translations", file, fields)
-        return await self._asend(build, self._transcript_decoder(response_format))
+        async with alocal_audio(file, self.download_policy()) as audio:
+            build = self._transcript_request("/audio/translations", audio, fields)
+            return await self._asend(build, self._transcript_decoder(response_format))
 
 
 def _audio_stream_payload(text: str, options: SpeechOptions) -> dict[str, Any]:

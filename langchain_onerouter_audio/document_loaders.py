@@ -18,8 +18,10 @@ from typing_extensions import Unpack
 
 from langchain_onerouter_audio._checks import check_choice
 from langchain_onerouter_audio._concurrency import aordered_map, ordered_map
-from langchain_onerouter_audio._files import AudioInput, named_bytes
+from langchain_onerouter_audio._files import named_bytes
 from langchain_onerouter_audio._progress import progress_bar, require_tqdm
+from langchain_onerouter_audio._remote import is_url
+from langchain_onerouter_audio._sources import AudioSource, is_source, source_label
 from langchain_onerouter_audio._transcriber import (
     GLOBAL_ERRORS,
     Budget,
@@ -35,8 +37,9 @@ __all__ = ["LoadFailure", "OneRouterTranscriptLoader", "check_glob"]
 logger = logging.getLogger("langchain_onerouter_audio")
 
 PathInput = Union[str, "os.PathLike[str]"]
-LoaderInput = PathInput | bytes | tuple[str, bytes] | BinaryIO
-"""A path (file or folder), or a recording in memory: bytes, (name, bytes), a file object."""
+LoaderInput = AudioSource | BinaryIO
+"""A path (file or folder), an http(s) URL, a recording in memory (bytes, (name, bytes), a
+file object), a LangChain ``Blob`` or an audio content block."""
 OnError = Literal["raise", "skip"]
 
 # Problems of one file; anything else (a bad key, a bug) stops the load even when skipping.
@@ -63,17 +66,19 @@ class LoadFailure:
 
 
 def _is_one(file_path: object) -> TypeGuard[LoaderInput]:
-    """One input, not a list of them: a path, bytes, a ``(name, bytes)`` pair, a file object."""
-    if isinstance(file_path, tuple):
-        return len(file_path) == 2 and isinstance(file_path[1], (bytes, bytearray))
-    return isinstance(file_path, (str, os.PathLike, bytes, bytearray)) or hasattr(file_path, "read")
+    """One input, not a list of them: a path, a URL, bytes, a pair, a Blob, an audio block."""
+    return is_source(file_path)
 
 
-def _recording(item: LoaderInput) -> Path | tuple[str, bytes]:
-    """A path as given (``~`` expanded), or in-memory audio read now, so a reload sees it too."""
+def _recording(item: LoaderInput) -> Path | tuple[str, bytes] | AudioSource:
+    """A path (``~`` expanded); a URL, Blob or block as given; in-memory audio read now."""
+    if isinstance(item, str) and is_url(item):
+        return item
     if isinstance(item, (str, os.PathLike)):
         return Path(item).expanduser()
-    return named_bytes(item, sys.maxsize)
+    if isinstance(item, (bytes, bytearray, tuple)) or hasattr(item, "read"):
+        return named_bytes(item, sys.maxsize)
+    return item
 
 
 def _is_visible(path: Path, folder: Path) -> bool:
@@ -139,7 +144,9 @@ class OneRouterTranscriptLoader(BaseLoader):
             folder gives every audio file in it (``.opus``, ``.oga`` and ``.aac``
             included), recursively, hidden ones left out; or, with ``glob``, every file that
             matches. Recordings in memory (``bytes``, ``(name, bytes)``, a binary file
-            object) may stand in for files, their ``source`` being their name.
+            object) may stand in for files, their ``source`` being their name; so may
+            http(s) URLs (streamed to a temporary file; ``source`` is the URL without its
+            query string), LangChain ``Blob``s and audio content blocks.
         glob: A pattern relative to each folder, e.g. ``"*.mp3"`` or ``"**/*.wav"``. Files
             named directly are loaded whatever it says.
         max_concurrency: How many requests are in flight at once (default 4), files and
@@ -151,7 +158,11 @@ class OneRouterTranscriptLoader(BaseLoader):
             listed in ``failures``, and the others still load. A rejected key or a missing
             permission raises either way.
         mode: ``"single"`` (default): one Document per file. ``"segments"``: one per
-            segment of the transcript. ``"srt"`` / ``"vtt"``: one holding the subtitles.
+            segment of the transcript, with ``start``, ``end`` and, when the server gives
+            them, ``avg_logprob`` and ``no_speech_prob``. ``"paragraphs"``: one per run of
+            segments, cut at long pauses or a size limit (for retrieval). ``"speakers"``:
+            one per speaker turn, with ``speaker``, ``start`` and ``end``
+            (gpt-4o-transcribe-diarize). ``"srt"`` / ``"vtt"``: one holding the subtitles.
         task: ``"transcribe"`` (default), in the language spoken, or ``"translate"``,
             into English.
         model: Speech-to-text model (default ``whisper-1``).
@@ -169,6 +180,24 @@ class OneRouterTranscriptLoader(BaseLoader):
             given another.
         cache_dir: Folder of a transcript cache, off when not given: the same audio with
             the same settings is answered from it instead of being sent again.
+        timestamp_granularities: ``["word"]`` (and/or ``"segment"``): in ``segments`` and
+            ``paragraphs`` modes each Document's metadata then holds its ``words`` (word,
+            start, end).
+        known_speaker_names: Up to four names for gpt-4o-transcribe-diarize to label speaker
+            turns with, paired with ``known_speaker_references``.
+        known_speaker_references: Audio samples of those speakers, as data URLs.
+        max_no_speech_prob: Drop segments whose ``no_speech_prob`` is above this (0 to 1,
+            e.g. 0.6): what Whisper hears in silence. Off when not given.
+        paragraph_pause: In ``paragraphs`` mode, a pause of this many seconds or more starts
+            a new paragraph (default 2.0).
+        paragraph_max_seconds: In ``paragraphs`` mode, the longest paragraph (default 90 s).
+        paragraph_max_chars: In ``paragraphs`` mode, the most characters in one paragraph
+            (default 2000).
+        allow_private_urls: Fetch URLs whose host is a loopback, private or link-local
+            address (a server on this machine or network); refused by default.
+        max_download_bytes: The largest audio fetched from a URL; the download stops as soon
+            as it grows past it. Default: 2 GiB when long audio can be split (``split``
+            extra), else the upload limit.
         client: An :class:`OneRouterAudioClient` to use instead of the settings below.
         api_key: API key; read from ``ONEROUTER_API_KEY`` when not given.
         base_url: API root URL; read from ``ONEROUTER_BASE_URL`` when not given.
@@ -255,18 +284,18 @@ class OneRouterTranscriptLoader(BaseLoader):
         self.transcriber = Transcriber(**options)
         self.failures: list[LoadFailure] = []
 
-    def _files(self) -> list[tuple[str, AudioInput]]:
+    def _files(self) -> list[tuple[str, AudioSource]]:
         """Every recording to load, as (source, audio), in the order given."""
-        files: list[tuple[str, AudioInput]] = []
+        files: list[tuple[str, AudioSource]] = []
         for item in self._recordings:
             if not isinstance(item, Path):
-                files.append((Path(item[0]).name, item))
+                files.append((source_label(item) or "audio", item))
                 continue
             paths = _folder_files(item, self.glob) if item.is_dir() else [item]
             files.extend((str(path), path) for path in paths)
         return files
 
-    def _budget(self, files: list[tuple[str, AudioInput]]) -> Budget:
+    def _budget(self, files: list[tuple[str, AudioSource]]) -> Budget:
         """Request slots and a progress bar shared by every file and chunk of one load."""
         progress = progress_bar(self.show_progress, total=len(files), description="Transcribing")
         return Budget.shared(
@@ -274,7 +303,7 @@ class OneRouterTranscriptLoader(BaseLoader):
         )
 
     def _load_file(
-        self, file: tuple[str, AudioInput], budget: Budget
+        self, file: tuple[str, AudioSource], budget: Budget
     ) -> FileTranscript | Exception:
         source, audio = file
         try:
@@ -285,7 +314,7 @@ class OneRouterTranscriptLoader(BaseLoader):
             budget.progress.file_done()
 
     async def _aload_file(
-        self, file: tuple[str, AudioInput], budget: Budget
+        self, file: tuple[str, AudioSource], budget: Budget
     ) -> FileTranscript | Exception:
         source, audio = file
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -11,35 +10,12 @@ from langchain_core.documents import Document
 from langchain_core.documents.base import Blob
 from typing_extensions import Unpack
 
-from langchain_onerouter_audio._files import AudioInput, sniff_audio_format
 from langchain_onerouter_audio._progress import one_file, progress_bar, require_tqdm
+from langchain_onerouter_audio._sources import source_label
 from langchain_onerouter_audio._transcriber import Budget, Transcriber, TranscriberOptions
 from langchain_onerouter_audio.errors import OneRouterInputError
-from langchain_onerouter_audio.models import UPLOAD_FORMATS
 
 __all__ = ["OneRouterAudioParser"]
-
-
-def _blob_name(blob: Blob, data: bytes) -> str:
-    """The in-memory blob's file name, given its audio extension when it lacks one.
-
-    Uploads are often stored under an id; the extension comes from the bytes, else the type.
-    """
-    name = Path(blob.path).name if blob.path is not None else "audio"
-    if Path(name).suffix.lower().lstrip(".") in UPLOAD_FORMATS:
-        return name
-    extension = sniff_audio_format(data[:16])
-    if extension is None and blob.mimetype:
-        extension = (mimetypes.guess_extension(blob.mimetype) or "").lstrip(".") or None
-    return f"{name}.{extension}" if extension else name
-
-
-def _blob_input(blob: Blob) -> AudioInput:
-    """Stream a file-backed blob from disk; send an in-memory one as named bytes."""
-    if blob.data is None and blob.path is not None:
-        return Path(blob.path)
-    data = blob.as_bytes()
-    return (_blob_name(blob, data), data)
 
 
 class OneRouterAudioParser(BaseBlobParser):
@@ -49,7 +25,9 @@ class OneRouterAudioParser(BaseBlobParser):
     (``Blob.from_data(audio_bytes, mime_type="audio/mpeg", path="talk.mp3")``); the same
     audio gives the same Documents and metadata either way. A file-backed blob is streamed
     from disk. An in-memory blob whose path has no audio extension is sent with one added
-    (from its bytes, else its mime type); ``source`` stays the blob's own path.
+    (from its bytes, else its mime type); ``source`` stays the blob's own path. A blob
+    without data whose path is an http(s) URL is fetched from there (see
+    ``allow_private_urls`` and ``max_download_bytes``).
     A blob over the upload limit is cut into chunks, ``max_concurrency`` transcribed at once;
     ``show_progress=True`` draws a bar on stderr (the ``progress`` extra).
 
@@ -61,7 +39,9 @@ class OneRouterAudioParser(BaseBlobParser):
 
     Args:
         mode: How each recording becomes Documents: ``"single"`` (default, one),
-            ``"segments"`` (one per segment, with start and end), ``"srt"`` or ``"vtt"``.
+            ``"segments"`` (one per segment, with start, end and confidence),
+            ``"paragraphs"`` (runs of segments), ``"speakers"`` (one per speaker turn),
+            ``"srt"`` or ``"vtt"``.
         task: ``"transcribe"`` (default) or ``"translate"`` (the text in English).
         model: The speech-to-text model, ``whisper-1`` unless given.
         language: The spoken language as a tag such as ``"en"`` or ``"yue"``;
@@ -77,6 +57,15 @@ class OneRouterAudioParser(BaseBlobParser):
             extra); at most, and by default, the client's own limit.
         cache_dir: Where to keep transcripts so the same audio is never paid for twice;
             no cache when not given.
+        timestamp_granularities: ``["word"]``: segments and paragraphs list their words.
+        known_speaker_names: Names for the diarizing model's speakers (``speakers`` mode).
+        known_speaker_references: Audio samples of those speakers, as data URLs.
+        max_no_speech_prob: Drop segments above this no-speech probability (0 to 1).
+        paragraph_pause: Seconds of pause that start a new paragraph (default 2.0).
+        paragraph_max_seconds: The longest paragraph in seconds (default 90).
+        paragraph_max_chars: The longest paragraph in characters (default 2000).
+        allow_private_urls: Fetch URL blobs from private or loopback addresses too.
+        max_download_bytes: The largest audio fetched for a URL blob.
         max_concurrency: How many chunks of one long blob are transcribed at once
             (default 4).
         show_progress: Draw a progress bar on stderr (the ``progress`` extra).
@@ -139,8 +128,9 @@ class OneRouterAudioParser(BaseBlobParser):
         self.show_progress = show_progress
         self.transcriber = Transcriber(**options)
 
-    def _budget(self, blob: Blob) -> Budget:
-        name = Path(blob.path).name if blob.path is not None else "audio"
+    def _budget(self, label: str | None) -> Budget:
+        """Request slots for one blob's chunks, and its bar named without a URL's query."""
+        name = Path(label).name if label else "audio"
         progress = progress_bar(self.show_progress, total=1, description=name)
         return Budget.shared(self.max_concurrency, progress=progress)
 
@@ -159,15 +149,17 @@ class OneRouterAudioParser(BaseBlobParser):
             OneRouterError: The request failed (see :meth:`OneRouterAudioClient.transcribe`).
 
         """
-        budget = self._budget(blob)
+        label = source_label(blob)
+        budget = self._budget(label)
         with one_file(budget.progress):
-            transcript = self.transcriber.transcribe(_blob_input(blob), blob.source, budget)
+            transcript = self.transcriber.transcribe(blob, label, budget)
         yield from transcript.documents
 
     async def alazy_parse(self, blob: Blob) -> AsyncIterator[Document]:
         """Async version of :meth:`lazy_parse`, on the client's async methods."""
-        budget = self._budget(blob)
+        label = source_label(blob)
+        budget = self._budget(label)
         with one_file(budget.progress):
-            transcript = await self.transcriber.atranscribe(_blob_input(blob), blob.source, budget)
+            transcript = await self.transcriber.atranscribe(blob, label, budget)
         for document in transcript.documents:
             yield document

@@ -21,30 +21,43 @@ from pathlib import Path
 from typing import Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
+from langchain_core.documents.base import Blob
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool, ToolException
 from pydantic import (
     BaseModel,
     Field,
     ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_serializer,
     field_validator,
     model_validator,
 )
 from pydantic.v1 import ValidationError as ValidationErrorV1
 from typing_extensions import NotRequired, Self, TypedDict
 
-from langchain_onerouter_audio._audio_blocks import audio_block
+from langchain_onerouter_audio._audio_blocks import audio_block, is_audio_block
 from langchain_onerouter_audio._checks import check_transcript_format
-from langchain_onerouter_audio._files import UploadFile, resolve_inside
+from langchain_onerouter_audio._files import AudioInput, UploadFile, resolve_inside
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
     DEFAULT_TTS_MODEL,
     DEFAULT_VOICE,
     TranscriptionOptions,
     TranslationOptions,
+    transcription_fields,
 )
+from langchain_onerouter_audio._passages import speaker_lines
+from langchain_onerouter_audio._remote import UrlPolicy, shown_url
 from langchain_onerouter_audio._responses import TranscriptResult
 from langchain_onerouter_audio._settings import SETTINGS_CONFIG, ClientSettingsMixin
+from langchain_onerouter_audio._sources import (
+    Remote,
+    Unwrapped,
+    alocal_audio,
+    local_audio,
+    unwrap,
+)
 from langchain_onerouter_audio.client import SpeechOptions
 from langchain_onerouter_audio.errors import (
     OneRouterBadRequestError,
@@ -60,7 +73,9 @@ from langchain_onerouter_audio.models import (
     ChunkingStrategy,
     SpeechUsage,
     StreamFormat,
+    TimestampGranularity,
     TranscriptFormat,
+    TranscriptionDiarized,
     TranslationFormat,
     Voice,
 )
@@ -409,6 +424,12 @@ _FILE_PATH_DESCRIPTION = (
 )
 
 
+ToolAudio = str | dict[str, Any] | Blob
+"""What ``file_path`` takes: the model gives a path (or a URL, when allowed); application
+code may also give an audio content block or a ``Blob``. All are judged alike: paths inside
+``root_dir``, URLs only when the tool allows them."""
+
+
 class SpeechToTextInput(BaseModel):
     """Arguments the model gives to ``translate_audio``."""
 
@@ -420,6 +441,19 @@ class SpeechToTextInput(BaseModel):
             "guide spelling and style. Leave empty if unsure."
         ),
     )
+
+    @field_validator("file_path", mode="wrap")
+    @classmethod
+    def _blocks_and_blobs_pass(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """The model sees a string; application code may give an audio block or a Blob."""
+        if isinstance(value, Blob) or is_audio_block(value):
+            return value
+        return handler(value)
+
+    @field_serializer("file_path")
+    def _as_given(self, value: Any) -> Any:
+        """A block or Blob is dumped as it is, not checked against ``str``."""
+        return value
 
 
 class TranscriptionInput(SpeechToTextInput):
@@ -435,8 +469,14 @@ class TranscriptionInput(SpeechToTextInput):
 
 
 def _transcript_text(result: TranscriptResult) -> str:
-    """What the model reads; an explicit note for silence, so it is not mistaken for failure."""
-    text = result if isinstance(result, str) else result.text
+    """What the model reads; an explicit note for silence, so it is not mistaken for failure.
+
+    A diarized transcript reads as ``A: ...`` lines, so the model can tell who said what.
+    """
+    if isinstance(result, TranscriptionDiarized):
+        text = speaker_lines(result)
+    else:
+        text = result if isinstance(result, str) else result.text
     return text if text.strip() else _NO_SPEECH
 
 
@@ -451,6 +491,12 @@ class _SpeechToTextTool(_OneRouterAudioTool):
     Unless set, json for the gpt-4o models, which give no verbose_json."""
     root_dir: Path = Field(default_factory=Path.cwd)
     """Only files inside this folder can be read; paths escaping it are refused."""
+    allow_urls: bool = False
+    """Fetch audio from any public http(s) URL the model gives. Off by default: a URL a
+    model writes is untrusted input (private addresses stay refused either way)."""
+    allowed_url_hosts: list[str] | None = None
+    """Fetch audio only from these hosts (every redirect too), e.g. ``["cdn.example.com"]``;
+    giving it allows URLs from them without ``allow_urls``."""
 
     _absolute_root_dir = field_validator("root_dir")(absolute_folder)
 
@@ -474,6 +520,31 @@ class _SpeechToTextTool(_OneRouterAudioTool):
             path, max_bytes=self.client.max_upload_bytes, shown_as=file_path
         )
 
+    def _permitted(self, file: ToolAudio) -> Unwrapped:
+        """The audio ``file`` stands for, refused when it is a URL this tool may not fetch."""
+        item = unwrap(file)
+        if isinstance(item, Remote) and not (self.allow_urls or self.allowed_url_hosts):
+            raise OneRouterInputError(
+                "This tool reads files from its folder only, not URLs; give a file path."
+            )
+        return item
+
+    def _url_policy(self) -> UrlPolicy:
+        hosts = self.allowed_url_hosts
+        allowed = frozenset(host.lower() for host in hosts) if hosts else None
+        return self.client.download_policy(allowed_hosts=allowed)
+
+    def _checked(self, audio: AudioInput | UploadFile, item: Unwrapped) -> UploadFile:
+        """Local audio as an upload: a path only inside ``root_dir``, a download as its URL."""
+        limit = self.client.max_upload_bytes
+        if isinstance(audio, UploadFile):
+            return audio
+        if isinstance(item, Remote):  # ``audio`` is the downloaded file
+            return UploadFile.from_input(audio, max_bytes=limit, shown_as=shown_url(item.url))
+        if isinstance(audio, (str, os.PathLike)):  # from the model, a block or a blob
+            return self._file(os.fspath(audio))
+        return UploadFile.from_input(audio, max_bytes=limit)
+
     def _request(
         self, upload: UploadFile, prompt: str | None, language: str | None
     ) -> TranscriptResult:
@@ -488,24 +559,28 @@ class _SpeechToTextTool(_OneRouterAudioTool):
 
     def _run(
         self,
-        file_path: str,
+        file_path: ToolAudio,
         prompt: str | None = None,
         language: str | None = None,
         run_manager: CallbackManagerForToolRun | None = None,
     ) -> tuple[str, TranscriptResult]:
         with model_fixable_errors():
-            result = self._request(self._file(file_path), prompt, language)
+            item = self._permitted(file_path)
+            with local_audio(item, self._url_policy()) as audio:
+                result = self._request(self._checked(audio, item), prompt, language)
         return _transcript_text(result), result
 
     async def _arun(
         self,
-        file_path: str,
+        file_path: ToolAudio,
         prompt: str | None = None,
         language: str | None = None,
         run_manager: AsyncCallbackManagerForToolRun | None = None,
     ) -> tuple[str, TranscriptResult]:
         with model_fixable_errors():
-            result = await self._arequest(self._file(file_path), prompt, language)
+            item = self._permitted(file_path)
+            async with alocal_audio(item, self._url_policy()) as audio:
+                result = await self._arequest(self._checked(audio, item), prompt, language)
         return _transcript_text(result), result
 
 
@@ -601,6 +676,19 @@ class OneRouterTranscriptionTool(_SpeechToTextTool):
     chunking_strategy: ChunkingStrategy | None = None
     """How the server cuts the audio: "auto", or a ServerVad / dict of its shape. The
     gpt-4o-transcribe-diarize model needs it for audio over 30 seconds."""
+    timestamp_granularities: list[TimestampGranularity] | None = None
+    """``["word"]`` and/or ``["segment"]`` timestamps in the artifact (verbose_json only)."""
+    known_speaker_names: list[str] | None = None
+    """Up to four names for gpt-4o-transcribe-diarize to label speakers with (the content
+    then reads ``Name: ...``), paired with ``known_speaker_references``."""
+    known_speaker_references: list[str] | None = None
+    """Audio samples of the known speakers, as data URLs (``data:audio/wav;base64,...``)."""
+
+    @model_validator(mode="after")
+    def _check_request_options(self) -> Self:
+        """Refuse settings every call would fail on when the tool is built, not per call."""
+        transcription_fields(self.transcript_format, **self._options(None, None))
+        return self
 
     def _request(
         self, upload: UploadFile, prompt: str | None, language: str | None
@@ -623,6 +711,9 @@ class OneRouterTranscriptionTool(_SpeechToTextTool):
             prompt=prompt,
             language=language or None,  # models send '' for "detect it"
             chunking_strategy=self.chunking_strategy,
+            timestamp_granularities=self.timestamp_granularities,
+            known_speaker_names=self.known_speaker_names,
+            known_speaker_references=self.known_speaker_references,
         )
 
 
