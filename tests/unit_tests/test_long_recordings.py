@@ -7,6 +7,7 @@ needs N chunk requests in flight at once passes only if the chunks really overla
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from langchain_onerouter_audio._carry import TAIL_CHARS, carried_prompt, spoken_
 from langchain_onerouter_audio._splitting import split_audio
 from langchain_onerouter_audio.errors import OneRouterServerError
 from tests.unit_tests.fake_api import FakeApi, Upload, transcript_of_upload
+from tests.unit_tests.loopback_server import LocalServer, respond
 from tests.unit_tests.test_splitting import LIMIT, tone_wav
 
 WAIT = 10.0  # seconds before a gate gives up, so a bug fails instead of hanging
@@ -36,7 +38,7 @@ def chunk_names(long_wav: Path) -> list[str]:
     return [c.name for c in split_audio(long_wav, name=long_wav.name, max_bytes=LIMIT)]
 
 
-def loader(path: Path | list[Path], api: FakeApi, **options: Any) -> Any:
+def loader(path: str | Path | list[Path], api: FakeApi, **options: Any) -> Any:
     options.setdefault("max_upload_bytes", LIMIT)
     return OneRouterTranscriptLoader(path, client=api.client(), **options)
 
@@ -243,3 +245,36 @@ def test_a_refused_key_in_one_chunk_still_stops_a_skipping_load(
     api = FakeApi([transcript_of_upload], failures={chunk_names[0]: 401})
     with pytest.raises(OneRouterAuthenticationError):
         loader(long_wav, api, on_error="skip").load()
+
+
+# -- a long recording given by URL: fetched first, then chunked, gapped and cleaned up
+
+
+def test_a_long_recording_by_url_is_fetched_then_sent_in_chunks_with_gaps(
+    long_wav: Path,
+    chunk_names: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+) -> None:
+    downloads = tmp_path / "tmp"
+    downloads.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(downloads))
+    wav = long_wav.read_bytes()
+    failed = chunk_names[1]
+    api = FakeApi([transcript_of_upload], failures={failed: 503})
+
+    with LocalServer(lambda _: respond(200, wav, {"content-type": "audio/wav"})) as host:
+        address = f"http://127.0.0.1:{host.port}/talk.wav?sig=s3cr3t"
+        skipping = loader(address, api, mode="segments", on_error="skip", allow_private_urls=True)
+        docs = skipping.load() if mode == "sync" else asyncio.run(skipping.aload())
+
+    shown = f"http://127.0.0.1:{host.port}/talk.wav"
+    assert api.filenames() == sorted(chunk_names)  # every chunk sent, the failed one once
+    assert docs
+    assert all(doc.metadata["source"] == shown for doc in docs)
+    assert all(len(doc.metadata["gaps"]) == 1 for doc in docs)
+    [failure] = skipping.failures
+    assert failure.source == shown
+    assert (failure.start, failure.end) != (None, None)
+    assert not list(downloads.iterdir())  # the downloaded recording is gone
