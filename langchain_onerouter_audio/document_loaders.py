@@ -119,10 +119,6 @@ class OneRouterTranscriptLoader(BaseLoader):
     ``language``, ``duration`` and ``usage``; in ``segments`` mode also ``segment_id``,
     ``start`` and ``end`` in seconds.
 
-    Setup:
-        Install the package; the ``split`` extra (PyAV) is needed only for files over the
-        upload limit.
-
     A recording over the upload limit is cut into chunks, transcribed concurrently within the
     same ``max_concurrency`` (files and chunks share it; on 429 the loader lowers it, then
     recovers). With ``cache_dir`` each chunk is cached too, so a rerun after a failure pays
@@ -133,6 +129,10 @@ class OneRouterTranscriptLoader(BaseLoader):
     in each Document's ``gaps`` metadata and a ``failures`` entry giving its ``start`` and
     ``end``. With ``"raise"`` (the default) the error is raised after the Documents of every
     earlier file have been yielded. An invalid key always raises.
+
+    Setup:
+        Install the package; the ``split`` extra (PyAV) is needed only for files over the
+        upload limit.
 
         .. code-block:: bash
 
