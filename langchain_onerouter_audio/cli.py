@@ -177,8 +177,16 @@ def _speech_format(args: argparse.Namespace) -> str:
     return str(args.format)
 
 
+def _stdin_text() -> str:
+    """The text on stdin, which must be UTF-8 (binary input is refused, not half-read)."""
+    try:
+        return sys.stdin.buffer.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CliError(f"standard input is not UTF-8 text (byte {error.start})") from None
+
+
 def _speak(args: argparse.Namespace) -> int:
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = _stdin_text() if args.text == "-" else args.text
     audio_format = _speech_format(args)
     _check_target(args.output, args.overwrite)
     if args.output == "-" and sys.stdout.isatty():
