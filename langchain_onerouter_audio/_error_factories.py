@@ -137,6 +137,4 @@ def response_error(
     message: str, *, request_id: str | None = None, secret: str | None = None
 ) -> OneRouterResponseError:
     """A response error whose text and request id are masked: both may quote the server."""
-    return OneRouterResponseError(
-        redact(message, secret), request_id=_scrubbed(request_id, secret)
-    )
+    return OneRouterResponseError(redact(message, secret), request_id=_scrubbed(request_id, secret))

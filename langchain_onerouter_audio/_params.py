@@ -197,7 +197,9 @@ def speech_payload(text: str, **options: Any) -> dict[str, Any]:
         "speed": speed,
         "stream_format": stream_format,
     }
-    check_wire_texts([*payload.items(), ("voice", voice.get("id") if isinstance(voice, dict) else voice)])
+    check_wire_texts(
+        [*payload.items(), ("voice", voice.get("id") if isinstance(voice, dict) else voice)]
+    )
     return {key: value for key, value in payload.items() if value is not None}
 
 
@@ -280,6 +282,8 @@ def transcription_fields(response_format: str, **options: Any) -> list[FormField
     for candidate in _texts("languages", options.get("languages")):
         validate_language(candidate)
         fields.append(("languages[]", candidate))
-    fields.extend(("keywords[]", keyword) for keyword in _texts("keywords", options.get("keywords")))
+    fields.extend(
+        ("keywords[]", keyword) for keyword in _texts("keywords", options.get("keywords"))
+    )
     check_wire_texts(fields)
     return fields

@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -21,7 +22,12 @@ from typing import Any, get_args
 
 from langchain_onerouter_audio._documents import Mode, Task
 from langchain_onerouter_audio._error_factories import redact
-from langchain_onerouter_audio._files import AudioInput, atomic_output, sniff_audio_format
+from langchain_onerouter_audio._files import (
+    AudioInput,
+    atomic_output,
+    check_target,
+    sniff_audio_format,
+)
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
     DEFAULT_TTS_MODEL,
@@ -108,9 +114,18 @@ def _client(args: argparse.Namespace) -> OneRouterAudioClient:
 
 
 def _check_target(output: str, overwrite: bool) -> None:
-    """Refuse to replace a file unless asked, before any request is paid for."""
-    if output != "-" and not overwrite and Path(output).exists():
+    """Refuse an output that cannot be written (or a file to replace unless asked), before
+    any request is paid for: the folder is proven writable by creating a file in it.
+    """
+    if output == "-":
+        return
+    target = Path(output).expanduser()
+    with contextlib.suppress(OSError):
+        if not stat.S_ISREG(os.lstat(target).st_mode) and not target.is_dir():
+            raise CliError(f"{output} is not a regular file; to write to standard output use -o -")
+    if not overwrite and os.path.lexists(target):
         raise CliError(f"{output} already exists; add --overwrite to replace it")
+    check_target(target, overwrite=True)
 
 
 @contextlib.contextmanager
@@ -178,9 +193,11 @@ def _speech_format(args: argparse.Namespace) -> str:
 
 
 def _stdin_text() -> str:
-    """The text on stdin, which must be UTF-8 (binary input is refused, not half-read)."""
+    """The text on stdin; bytes it cannot decode are refused here (or, read with
+    surrogateescape, by the request's own text check), never as a traceback.
+    """
     try:
-        return sys.stdin.buffer.read().decode("utf-8")
+        return sys.stdin.read()
     except UnicodeDecodeError as error:
         raise CliError(f"standard input is not UTF-8 text (byte {error.start})") from None
 
@@ -199,14 +216,14 @@ def _speak(args: argparse.Namespace) -> int:
         "speed": args.speed,
     }
     with _client(args) as client:
-        if len(text) > MAX_SPEECH_INPUT_CHARS or args.output == "-":
-            audio = _speak_to_memory(client, text, options)
-            if args.output == "-":
-                sys.stdout.buffer.write(audio)
-                sys.stdout.buffer.flush()
-                return OK
+        if args.output == "-":
+            sys.stdout.buffer.write(_speak_to_memory(client, text, options))
+            sys.stdout.buffer.flush()
+            return OK
+        if len(text) > MAX_SPEECH_INPUT_CHARS:
+            # The file exists (as a temporary one) before the first request is paid for.
             with atomic_output(Path(args.output), overwrite=args.overwrite) as handle:
-                handle.write(audio)
+                handle.write(_speak_to_memory(client, text, options))
         else:
             client.speech_to_file(args.output, text, overwrite=args.overwrite, **options)
     size = Path(args.output).stat().st_size
@@ -257,13 +274,13 @@ def _speech_to_text(args: argparse.Namespace) -> int:
         "temperature": args.temperature,
     }
     audio = _audio_input(args.file)
-    with _client(args) as client:
+    # The output (its temporary file) exists before the request is paid for.
+    with _client(args) as client, _text_output(args.output, args.overwrite) as emit:
         if args.command == "transcribe":
             options["language"] = args.language
             result = client.transcribe(audio, response_format=args.format, **options)
         else:
             result = client.translate(audio, response_format=args.format, **options)
-    with _text_output(args.output, args.overwrite) as emit:
         emit(_render(result).rstrip("\n") + "\n")
     return OK
 
