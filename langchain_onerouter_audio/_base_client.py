@@ -35,7 +35,6 @@ from langchain_onerouter_audio._responses import (
     parse_transcript,
 )
 from langchain_onerouter_audio._retry import RetryPolicy, parse_retry_after
-from langchain_onerouter_audio._text_checks import check_wire_text
 from langchain_onerouter_audio._speech_sinks import (
     SpeechOutput,
     collected,
@@ -43,6 +42,7 @@ from langchain_onerouter_audio._speech_sinks import (
     sink,
     wrong_type,
 )
+from langchain_onerouter_audio._text_checks import check_wire_text
 from langchain_onerouter_audio.errors import (
     OneRouterConnectionError,
     OneRouterInputError,

@@ -35,6 +35,7 @@ from langchain_onerouter_audio._documents import (
     transcript_documents,
 )
 from langchain_onerouter_audio._files import AudioInput, UploadFile
+from langchain_onerouter_audio._folder_checks import check_writable_folder
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
     TranscriptionOptions,
@@ -229,6 +230,8 @@ class Transcriber:
         # A piece the client would refuse is never sent: the client's limit caps this one.
         self.max_upload_bytes = min(limit or sys.maxsize, self.client.max_upload_bytes)
         cache_dir = options.get("cache_dir")
+        if cache_dir is not None:  # a cache that cannot be written would make every run pay
+            check_writable_folder(Path(cache_dir).expanduser(), "cache_dir")
         self.cache = TranscriptCache(cache_dir) if cache_dir is not None else None
         self.carry_context = bool(options.get("carry_context", False))
 

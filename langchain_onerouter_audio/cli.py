@@ -114,8 +114,10 @@ def _client(args: argparse.Namespace) -> OneRouterAudioClient:
 
 
 def _check_target(output: str, overwrite: bool) -> None:
-    """Refuse an output that cannot be written (or a file to replace unless asked), before
-    any request is paid for: the folder is proven writable by creating a file in it.
+    """Refuse an output that cannot be written before any request is paid for.
+
+    A file is replaced only with --overwrite; the folder is proven writable by creating a
+    file in it.
     """
     if output == "-":
         return
@@ -193,8 +195,9 @@ def _speech_format(args: argparse.Namespace) -> str:
 
 
 def _stdin_text() -> str:
-    """The text on stdin; bytes it cannot decode are refused here (or, read with
-    surrogateescape, by the request's own text check), never as a traceback.
+    """The text on stdin; bytes that are not UTF-8 are refused, never a traceback.
+
+    Read with surrogateescape (a C locale), they are refused by the request's text check.
     """
     try:
         return sys.stdin.read()

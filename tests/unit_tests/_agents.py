@@ -13,7 +13,9 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.tools import BaseTool
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
-from _offline import ScriptedChatModel, tool_call  # noqa: E402
+from _offline import ScriptedChatModel, tool_call
+
+__all__ = ["ScriptedChatModel", "run_tool_in_agent", "tool_call"]
 
 
 def _answer(messages: Sequence[BaseMessage]) -> AIMessage:

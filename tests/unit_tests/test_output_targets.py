@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from langchain_onerouter_audio.cli import main
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import MAX_SPEECH_INPUT_CHARS
 from tests._calls import call
+from tests.unit_tests._folders import unwritable  # noqa: F401  (a fixture)
 from tests.unit_tests.fake_api import AUDIO, FakeApi
 
 
@@ -35,20 +35,6 @@ def link(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def unwritable(tmp_path: Path) -> Iterator[Path]:
-    """A folder this process cannot create files in, though ``os.access`` may say it can."""
-    if os.geteuid() != 0:
-        (folder := tmp_path / "locked").mkdir(mode=0o500)
-        yield folder
-        folder.chmod(0o700)
-        return
-    folder = Path("/sys/kernel")
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        pytest.skip("needs sysfs, where root may not create files")
-    yield folder
-
-
 @pytest.mark.parametrize("kind", ["fifo", "link", "device"])
 def test_speech_to_file_never_replaces_what_is_not_a_regular_file(
     mode: str, kind: str, request: pytest.FixtureRequest
@@ -56,7 +42,7 @@ def test_speech_to_file_never_replaces_what_is_not_a_regular_file(
     target = Path("/dev/null") if kind == "device" else request.getfixturevalue(kind)
     before = os.lstat(target)
     api = FakeApi()
-    with pytest.raises(OneRouterInputError, match="regular file|symbolic link"):
+    with pytest.raises(OneRouterInputError, match=r"regular file|symbolic link"):
         call(api.client(), "speech_to_file", mode, target, "hi", overwrite=True)
     assert api.requests == []
     after = os.lstat(target)
@@ -71,9 +57,10 @@ def test_atomic_output_refuses_non_regular_targets_before_its_temporary_file(
     kind: str, request: pytest.FixtureRequest
 ) -> None:
     target = Path("/dev/null") if kind == "device" else request.getfixturevalue(kind)
-    for check in (lambda: check_target(target, overwrite=True), lambda: atomic_output(target, overwrite=True).__enter__()):  # fmt: skip
-        with pytest.raises(OneRouterInputError):
-            check()
+    with pytest.raises(OneRouterInputError):
+        check_target(target, overwrite=True)
+    with pytest.raises(OneRouterInputError), atomic_output(target, overwrite=True):
+        pass
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     assert _parts(target.parent) == []
 
@@ -91,7 +78,8 @@ def test_the_cli_points_to_dash_for_stdout(
 ) -> None:
     assert main(["speak", "hi", "-o", "/dev/stdout", "--format", "mp3", *overwrite]) == 2
     err = capsys.readouterr().err
-    assert "-o -" in err and "--overwrite" not in err
+    assert "-o -" in err
+    assert "--overwrite" not in err
     assert cli_api.requests == []
 
 
@@ -101,7 +89,8 @@ def test_the_cli_refuses_a_fifo_even_with_overwrite(
     (clip := tmp_path / "clip.mp3").write_bytes(AUDIO)
     assert main(["transcribe", str(clip), "-o", str(fifo), "--overwrite"]) == 2
     assert "not a regular file" in capsys.readouterr().err
-    assert cli_api.requests == [] and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert cli_api.requests == []
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
 @pytest.mark.parametrize(
@@ -117,7 +106,7 @@ def test_the_cli_refuses_a_fifo_even_with_overwrite(
 )
 def test_the_cli_proves_the_output_writable_before_paying(
     cli_api: FakeApi,
-    unwritable: Path,
+    unwritable: Path,  # noqa: F811
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     argv: list[str],
@@ -126,13 +115,16 @@ def test_the_cli_proves_the_output_writable_before_paying(
     out = unwritable / "result.mp3"
     assert main([arg.format(clip=clip, out=out) for arg in argv]) == 2
     err = capsys.readouterr().err
-    assert str(out) in err and ".part" not in err
+    assert str(out) in err
+    assert ".part" not in err
     assert cli_api.requests == []
-    assert not out.exists() and _parts(unwritable) == []
+    assert not out.exists()
+    assert _parts(unwritable) == []
 
 
 def test_speech_to_file_proves_the_folder_writable_before_paying(
-    mode: str, unwritable: Path
+    mode: str,
+    unwritable: Path,  # noqa: F811
 ) -> None:
     api = FakeApi()
     target = unwritable / "sub" / "speech.mp3"

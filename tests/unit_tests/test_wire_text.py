@@ -42,7 +42,7 @@ TRANSCRIPTION = {
 def test_speech_refuses_invalid_unicode(mode: str, case: str, tmp_path: Path) -> None:
     args, options = SPEECH[case]
     api = FakeApi()
-    with pytest.raises(OneRouterInputError, match="not valid Unicode|voice"):
+    with pytest.raises(OneRouterInputError, match=r"not valid Unicode|voice"):
         call(api.client(), "speech", mode, *args, **options)
     with pytest.raises(OneRouterInputError):
         call(api.client(), "speech_to_file", mode, tmp_path / "out.mp3", *args, **options)
@@ -57,7 +57,7 @@ def test_transcription_refuses_invalid_unicode(mode: str, method: str, case: str
     if method == "translate" and case not in ("prompt", "model"):
         pytest.skip("a translation takes only model, prompt and temperature")
     api = FakeApi()
-    with pytest.raises(OneRouterInputError, match="not valid Unicode|language"):
+    with pytest.raises(OneRouterInputError, match=r"not valid Unicode|language"):
         call(api.client(), method, mode, ("clip.mp3", AUDIO), **options)
     assert api.requests == []
 

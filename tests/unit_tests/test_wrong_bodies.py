@@ -41,7 +41,7 @@ def clip(tmp_path: Path) -> Path:
 def test_a_body_of_the_wrong_kind_is_refused(mode: str, clip: Path, method: str, case: str) -> None:
     response_format, response = WRONG[case]
     api = FakeApi([response])
-    with pytest.raises(OneRouterResponseError, match="instead of|could not be read"):
+    with pytest.raises(OneRouterResponseError, match=r"instead of|could not be read"):
         call(api.client(), method, mode, clip, response_format=response_format)
 
 
@@ -72,7 +72,8 @@ def test_a_refused_body_is_not_cached_and_a_later_good_one_is(
     assert not [path for path in cache.rglob("*") if path.is_file()]  # no entry, no .part
 
     documents = _load(loader, mode)
-    assert documents and "first words" in documents[0].page_content
+    assert documents
+    assert "first words" in documents[0].page_content
     assert len(list(cache.rglob("*.json"))) == 1
     assert _load(loader, mode) == documents
     assert len(api.requests) == 2  # the third load came from the cache
