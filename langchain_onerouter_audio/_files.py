@@ -350,6 +350,10 @@ def named_bytes(file: object, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, b
         name, content = file
         if isinstance(name, str) and isinstance(content, (bytes, bytearray, memoryview)):
             return name, bytes(content)
+        raise OneRouterInputError(
+            f"A pair of ({type(name).__name__}, {type(content).__name__}) is not understood; "
+            "a (filename, bytes) pair holds a str and bytes."
+        )
     elif isinstance(file, _Readable):
         content = file.read(max_bytes + 1 if max_bytes < sys.maxsize else -1)
         if isinstance(content, (bytes, bytearray)):

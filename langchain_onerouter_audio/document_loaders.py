@@ -26,6 +26,7 @@ from langchain_onerouter_audio._transcriber import (
     FileTranscript,
     Transcriber,
     TranscriberOptions,
+    checked_concurrency,
 )
 from langchain_onerouter_audio.errors import OneRouterError, OneRouterInputError
 from langchain_onerouter_audio.models import AUDIO_FILE_EXTENSIONS
@@ -240,11 +241,15 @@ class OneRouterTranscriptLoader(BaseLoader):
         show_progress: bool = False,
         **options: Unpack[TranscriberOptions],
     ) -> None:
-        if max_concurrency < 1:
-            raise OneRouterInputError(f"`max_concurrency` is {max_concurrency}; use 1 or more.")
+        checked_concurrency(max_concurrency)
         check_choice("on_error", on_error, OnError)
         if show_progress:
             require_tqdm()
+        if not _is_one(file_path) and not isinstance(file_path, Sequence):
+            raise OneRouterInputError(
+                f"Audio of type {type(file_path).__name__} is not understood; give a path, "
+                "bytes, a (filename, bytes) pair, a binary file object, or a list of them."
+            )
         items = [file_path] if _is_one(file_path) else cast(Sequence[LoaderInput], file_path)
         self._recordings = [_recording(item) for item in items]
         self.file_paths = [item for item in self._recordings if isinstance(item, Path)]
@@ -252,7 +257,7 @@ class OneRouterTranscriptLoader(BaseLoader):
         self.max_concurrency = max_concurrency
         self.on_error: OnError = on_error
         self.show_progress = show_progress
-        self.transcriber = Transcriber(**options)
+        self.transcriber = Transcriber("OneRouterTranscriptLoader", **options)
         self.failures: list[LoadFailure] = []
 
     def _files(self) -> list[tuple[str, AudioInput]]:

@@ -13,8 +13,12 @@ from typing_extensions import Unpack
 
 from langchain_onerouter_audio._files import AudioInput, sniff_audio_format
 from langchain_onerouter_audio._progress import one_file, progress_bar, require_tqdm
-from langchain_onerouter_audio._transcriber import Budget, Transcriber, TranscriberOptions
-from langchain_onerouter_audio.errors import OneRouterInputError
+from langchain_onerouter_audio._transcriber import (
+    Budget,
+    Transcriber,
+    TranscriberOptions,
+    checked_concurrency,
+)
 from langchain_onerouter_audio.models import UPLOAD_FORMATS
 
 __all__ = ["OneRouterAudioParser"]
@@ -131,13 +135,12 @@ class OneRouterAudioParser(BaseBlobParser):
         show_progress: bool = False,
         **options: Unpack[TranscriberOptions],
     ) -> None:
-        if max_concurrency < 1:
-            raise OneRouterInputError(f"`max_concurrency` is {max_concurrency}; use 1 or more.")
+        checked_concurrency(max_concurrency)
         if show_progress:
             require_tqdm()
         self.max_concurrency = max_concurrency
         self.show_progress = show_progress
-        self.transcriber = Transcriber(**options)
+        self.transcriber = Transcriber("OneRouterAudioParser", **options)
 
     def _budget(self, blob: Blob) -> Budget:
         name = Path(blob.path).name if blob.path is not None else "audio"
