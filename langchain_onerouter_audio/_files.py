@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol, Union, runtime_checkable
 
+from langchain_onerouter_audio._text_checks import echoed
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES, UPLOAD_FORMATS, UPLOAD_MIME_TYPES
 
@@ -51,7 +52,7 @@ def resolve_inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -
     inside = base if base.endswith(os.sep) else base + os.sep
     if candidate != base and not candidate.startswith(inside):
         raise OneRouterInputError(
-            f"The path {raw!r} is outside the allowed folder. Use a path relative to it, "
+            f"The path {echoed(raw)} is outside the allowed folder. Use a path relative to it, "
             "without '..' and without links that lead out of it."
         )
     return Path(candidate)
@@ -149,18 +150,18 @@ def check_audio_file(
     Errors name the file as ``shown_as`` when given (e.g. the path a model gave, relative to
     its folder), else by ``path``.
     """
-    shown = str(path) if shown_as is None else shown_as
+    shown = echoed(str(path) if shown_as is None else shown_as)  # a model's path may be huge
     try:
         if not path.exists():
-            raise OneRouterInputError(f"No file at {shown!r}. Check the path and try again.")
+            raise OneRouterInputError(f"No file at {shown}. Check the path and try again.")
         if not path.is_file():
-            raise OneRouterInputError(f"{shown!r} is not a regular file. Give an audio file.")
+            raise OneRouterInputError(f"{shown} is not a regular file. Give an audio file.")
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError as error:  # e.g. a name too long, or no permission to read
         raise OneRouterInputError(
-            f"{shown!r} cannot be read ({error.strerror or type(error).__name__}). "
+            f"{shown} cannot be read ({error.strerror or type(error).__name__}). "
             "Check the path and try again."
         ) from None
     check_audio_bytes(path.name, head, size, max_bytes=max_bytes)

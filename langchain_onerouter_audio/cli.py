@@ -33,6 +33,7 @@ from langchain_onerouter_audio._params import (
     DEFAULT_TTS_MODEL,
     DEFAULT_VOICE,
 )
+from langchain_onerouter_audio._version import package_version
 from langchain_onerouter_audio.client import OneRouterAudioClient
 from langchain_onerouter_audio.errors import (
     OneRouterAuthenticationError,
@@ -265,7 +266,12 @@ def _audio_input(file: str) -> AudioInput:
     if file != "-":
         return file
     data = sys.stdin.buffer.read()
-    return (f"stdin.{sniff_audio_format(data[:16]) or 'audio'}", data)
+    if not data:
+        raise CliError("standard input is empty; pipe an audio file into '-'")
+    found = sniff_audio_format(data[:16])
+    if found is None:
+        raise CliError("standard input is not audio (its first bytes match no audio format)")
+    return (f"stdin.{found}", data)
 
 
 def _speech_to_text(args: argparse.Namespace) -> int:
@@ -416,6 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=formatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     speak = commands.add_parser(

@@ -82,10 +82,14 @@ def _is_visible(path: Path, folder: Path) -> bool:
 
 
 def check_glob(pattern: str) -> str:
-    """Refuse a pattern no folder can match: empty, absolute, or ``**`` inside a name."""
-    if not pattern or Path(pattern).is_absolute():
+    """Refuse a pattern that matches nothing, or files outside the folder.
+
+    Refused: empty, absolute, with a ``..`` part, or with ``**`` inside a name.
+    """
+    if not pattern or Path(pattern).is_absolute() or ".." in Path(pattern).parts:
         raise OneRouterInputError(
-            f"`glob` must be a pattern relative to each folder, e.g. '*.mp3', got {pattern!r}."
+            "`glob` must be a pattern inside each folder (relative, without '..'), e.g. "
+            f"'*.mp3', got {pattern!r}."
         )
     if any("**" in part and part != "**" for part in Path(pattern).parts):
         raise OneRouterInputError(
