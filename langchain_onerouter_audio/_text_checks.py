@@ -13,7 +13,7 @@ from langchain_onerouter_audio.errors import OneRouterInputError
 
 __all__ = ["ECHO_LIMIT", "check_wire_text", "check_wire_texts", "echoed"]
 
-ECHO_LIMIT = 200
+ECHO_LIMIT = 400
 """The most characters of a caller's (or a model's) text quoted back in an error."""
 
 
