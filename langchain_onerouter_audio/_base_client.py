@@ -44,6 +44,7 @@ from langchain_onerouter_audio._speech_sinks import (
     sink,
     wrong_type,
 )
+from langchain_onerouter_audio._text_checks import check_wire_text
 from langchain_onerouter_audio.errors import (
     OneRouterConnectionError,
     OneRouterInputError,
@@ -245,6 +246,7 @@ class BaseClient:
     def _upload_request(
         self, path: str, upload: UploadFile, fields: list[tuple[str, str]]
     ) -> RequestFactory:
+        check_wire_text("file name", upload.name)  # form fields are checked as they are built
         data: dict[str, list[str]] = {}
         for name, value in fields:
             data.setdefault(name, []).append(value)

@@ -81,6 +81,13 @@ def checked_base_url(base_url: str | None) -> str:
 
 def checked_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
     """Refuse a timeout that is not a finite number of seconds above zero."""
+    if (timeout is not None and not isinstance(timeout, (int, float, httpx.Timeout))) or (
+        isinstance(timeout, bool)
+    ):
+        raise OneRouterInputError(
+            f"`timeout` must be a number of seconds, an httpx.Timeout or None, "
+            f"got {type(timeout).__name__}."
+        )
     if not isinstance(timeout, httpx.Timeout):
         timeout = httpx.Timeout(timeout)
     for name in ("connect", "read", "write", "pool"):

@@ -23,7 +23,13 @@ from langchain_onerouter_audio.errors import (
     OneRouterServerError,
 )
 
-__all__ = ["redact", "status_error", "unexpected_type_error", "wrong_body_error"]
+__all__ = [
+    "redact",
+    "response_error",
+    "status_error",
+    "unexpected_type_error",
+    "wrong_body_error",
+]
 
 
 _BY_STATUS: dict[int, type[OneRouterAPIError]] = {
@@ -56,6 +62,16 @@ def redact(text: str, secret: str | None) -> str:
     return text.replace(secret, "[redacted]") if secret else text
 
 
+def _scrubbed(value: Any, secret: str | None) -> Any:
+    """A value taken from a response, with ``secret`` masked wherever it shows."""
+    if value is None or not secret:
+        return value
+    if isinstance(value, str):
+        return redact(value, secret)
+    text = str(value)
+    return redact(text, secret) if secret in text else value
+
+
 def status_error(
     response: httpx.Response,
     *,
@@ -67,15 +83,15 @@ def status_error(
     status = response.status_code
     error = _provider_error(response)
     message = error.get("message") or response.text.strip()[:500] or response.reason_phrase
-    message = redact(str(message), secret)
     cls = _BY_STATUS.get(status) or (OneRouterServerError if status >= 500 else OneRouterAPIError)
+    # Every string taken from the response is masked: servers echo the key in any of them.
     return cls(
         status,
-        str(message),
-        request_id=response.headers.get("x-request-id"),
-        error_type=error.get("type"),
-        code=error.get("code"),
-        param=error.get("param"),
+        redact(str(message), secret),
+        request_id=_scrubbed(response.headers.get("x-request-id"), secret),
+        error_type=_scrubbed(error.get("type"), secret),
+        code=_scrubbed(error.get("code"), secret),
+        param=_scrubbed(error.get("param"), secret),
         retry_after=retry_after,
         attempts=attempts,
     )
@@ -107,10 +123,18 @@ def wrong_body_error(
     secret: str | None = None,
 ) -> OneRouterResponseError:
     """The error for a 2xx answer that is not what was asked for, quoting what it ``said``."""
-    quoted = f" It said: {redact(str(said), secret)}" if said else ""
-    return OneRouterResponseError(
+    quoted = f" It said: {said}" if said else ""
+    return response_error(
         f"The server answered {answered} instead of {expected}.{quoted} Check that "
         "`base_url` points at an OpenAI-compatible audio API and nothing (a proxy or a "
         "sign-in page) answers in its place.",
         request_id=request_id,
+        secret=secret,
     )
+
+
+def response_error(
+    message: str, *, request_id: str | None = None, secret: str | None = None
+) -> OneRouterResponseError:
+    """A response error whose text and request id are masked: both may quote the server."""
+    return OneRouterResponseError(redact(message, secret), request_id=_scrubbed(request_id, secret))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol, Union, runtime_checkable
 
+from langchain_onerouter_audio._text_checks import echoed
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES, UPLOAD_FORMATS, UPLOAD_MIME_TYPES
 
@@ -51,7 +52,7 @@ def resolve_inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -
     inside = base if base.endswith(os.sep) else base + os.sep
     if candidate != base and not candidate.startswith(inside):
         raise OneRouterInputError(
-            f"The path {raw!r} is outside the allowed folder. Use a path relative to it, "
+            f"The path {echoed(raw)} is outside the allowed folder. Use a path relative to it, "
             "without '..' and without links that lead out of it."
         )
     return Path(candidate)
@@ -149,18 +150,18 @@ def check_audio_file(
     Errors name the file as ``shown_as`` when given (e.g. the path a model gave, relative to
     its folder), else by ``path``.
     """
-    shown = str(path) if shown_as is None else shown_as
+    shown = echoed(str(path) if shown_as is None else shown_as)  # a model's path may be huge
     try:
         if not path.exists():
-            raise OneRouterInputError(f"No file at {shown!r}. Check the path and try again.")
+            raise OneRouterInputError(f"No file at {shown}. Check the path and try again.")
         if not path.is_file():
-            raise OneRouterInputError(f"{shown!r} is not a regular file. Give an audio file.")
+            raise OneRouterInputError(f"{shown} is not a regular file. Give an audio file.")
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError as error:  # e.g. a name too long, or no permission to read
         raise OneRouterInputError(
-            f"{shown!r} cannot be read ({error.strerror or type(error).__name__}). "
+            f"{shown} cannot be read ({error.strerror or type(error).__name__}). "
             "Check the path and try again."
         ) from None
     check_audio_bytes(path.name, head, size, max_bytes=max_bytes)
@@ -184,8 +185,11 @@ _NAME_MAX = 255
 def check_target(target: Path, *, overwrite: bool) -> None:
     """Refuse an output path that cannot be written, before a paid request is sent.
 
-    Refused: a folder; a file that exists unless ``overwrite``; a name too long for the
-    temporary file beside it; a folder path through a file; a folder that is not writable.
+    Refused: a folder; a file that exists unless ``overwrite``; anything at the path that is
+    not a regular file (a link, a FIFO, a device, a socket), even with ``overwrite``; a name
+    too long for the temporary file beside it; a folder path through a file; a folder that
+    is not writable, proven by creating (and removing) a temporary file in it, since
+    ``os.access`` says yes to everything for root.
     """
     if len(os.fsencode(target.name)) + _TEMP_EXTRA > _NAME_MAX:
         raise OneRouterInputError(
@@ -196,25 +200,44 @@ def check_target(target: Path, *, overwrite: bool) -> None:
         _refuse_existing(target, overwrite=overwrite)
     except OSError as error:  # NotADirectoryError: some folder in the path is a file
         raise unwritable_target(target, error) from None
-    _check_folder(target)
+    _prove_writable(target, _check_folder(target))
+
+
+def _prove_writable(target: Path, folder: Path) -> None:
+    """Create and remove a temporary file where ``target``'s would go (its nearest folder)."""
+    try:
+        fd, name = _temp_beside(folder / target.name)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as error:
+        raise unwritable_target(target, error) from None
 
 
 def _refuse_existing(target: Path, *, overwrite: bool) -> None:
-    """Refuse a folder, or a file that exists unless ``overwrite``."""
+    """Refuse a folder, anything but a regular file, or a file that exists unless ``overwrite``.
+
+    ``lstat``: a link is refused as such, whatever it points at (``/dev/stdout`` is one).
+    """
     try:
-        mode = os.stat(target).st_mode  # one stat: this runs on every speech call
+        mode = os.lstat(target).st_mode  # one stat: this runs on every speech call
     except FileNotFoundError:
         return
     if stat.S_ISDIR(mode):
         raise OneRouterInputError(f"{str(target)!r} is a folder; give the path of a file.")
+    if not stat.S_ISREG(mode):
+        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+        raise OneRouterInputError(
+            f"{str(target)!r} is {kind} (links, FIFOs and devices are never replaced); "
+            "give the path of a regular file, or of the file a link points to."
+        )
     if not overwrite:
         raise OneRouterInputError(
             f"{str(target)!r} already exists; pass overwrite=True to replace it."
         )
 
 
-def _check_folder(target: Path) -> None:
-    """Refuse when the folder that would hold ``target`` (or its missing folders) is unusable."""
+def _check_folder(target: Path) -> Path:
+    """The nearest existing folder that would hold ``target``; refused when unusable."""
     folder = next((p for p in target.parents if os.path.lexists(p)), Path("."))
     if not folder.is_dir():
         raise OneRouterInputError(
@@ -225,6 +248,7 @@ def _check_folder(target: Path) -> None:
             f"{str(target)!r} cannot be written: the folder {str(folder)!r} is not writable. "
             "Choose another folder."
         )
+    return folder
 
 
 def unwritable_target(target: Path, error: OSError) -> OneRouterInputError:
@@ -284,10 +308,13 @@ def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO
     with contextlib.suppress(NotADirectoryError):  # creating the file says so, as OSError
         _refuse_existing(target, overwrite=overwrite)
     try:
-        fd, temp_name = _temp_beside(target)
-    except FileNotFoundError:  # the folder is missing: create it only then
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = _temp_beside(target)
+        try:
+            fd, temp_name = _temp_beside(target)
+        except FileNotFoundError:  # the folder is missing: create it only then
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp_name = _temp_beside(target)
+    except OSError as error:  # named by the target, never by the hidden temporary file
+        raise unwritable_target(target, error) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -324,6 +351,10 @@ def named_bytes(file: object, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[str, b
         name, content = file
         if isinstance(name, str) and isinstance(content, (bytes, bytearray, memoryview)):
             return name, bytes(content)
+        raise OneRouterInputError(
+            f"A pair of ({type(name).__name__}, {type(content).__name__}) is not understood; "
+            "a (filename, bytes) pair holds a str and bytes."
+        )
     elif isinstance(file, _Readable):
         content = file.read(max_bytes + 1 if max_bytes < sys.maxsize else -1)
         if isinstance(content, (bytes, bytearray)):

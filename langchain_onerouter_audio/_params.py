@@ -13,6 +13,7 @@ from typing import Any, TypedDict
 import pydantic
 
 from langchain_onerouter_audio._checks import check_choice, check_transcript_format
+from langchain_onerouter_audio._text_checks import check_wire_texts
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import (
     MAX_SPEECH_INPUT_CHARS,
@@ -138,6 +139,24 @@ def _voice(voice: object) -> Voice:
     )
 
 
+def _texts(name: str, value: object) -> list[str]:
+    """A list option as a list of strings; one string is refused, not split into characters."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise OneRouterInputError(
+            f"`{name}` must be a list of strings, e.g. [{'x'!r}], got {type(value).__name__}."
+        )
+    if not all(isinstance(item, str) for item in value):
+        raise OneRouterInputError(f"`{name}` must be a list of strings; every item must be text.")
+    return list(value)
+
+
+def _check_text(name: str, value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise OneRouterInputError(f"`{name}` must be text, got {type(value).__name__}.")
+
+
 def _check_length(what: str, text: str) -> None:
     if len(text) > MAX_SPEECH_INPUT_CHARS:
         raise OneRouterInputError(
@@ -149,7 +168,9 @@ def _check_length(what: str, text: str) -> None:
 def speech_payload(text: str, **options: Any) -> dict[str, Any]:
     """Validate a speech request (options as in :class:`SpeechOptions`); return its JSON body."""
     check_keywords(options, SpeechOptions.__annotations__, "A speech request")
-    if not isinstance(text, str) or not text.strip():
+    if text is not None and not isinstance(text, str):
+        raise OneRouterInputError(f"The text to speak must be a string, got {type(text).__name__}.")
+    if not text or not text.strip():
         raise OneRouterInputError("The text to speak is empty. Give at least one word.")
     _check_length("text", text)
     model = options.get("model", DEFAULT_TTS_MODEL)
@@ -176,6 +197,9 @@ def speech_payload(text: str, **options: Any) -> dict[str, Any]:
         "speed": speed,
         "stream_format": stream_format,
     }
+    check_wire_texts(
+        [*payload.items(), ("voice", voice.get("id") if isinstance(voice, dict) else voice)]
+    )
     return {key: value for key, value in payload.items() if value is not None}
 
 
@@ -207,7 +231,9 @@ def translation_fields(response_format: str, **options: Any) -> list[FormField]:
     """Validate a translation request and return its form fields (without the file)."""
     check_keywords(options, TranslationOptions.__annotations__, "A translation")
     check_choice("response_format", response_format, TranslationFormat)
-    return _common_fields(response_format, options)
+    fields = _common_fields(response_format, options)
+    check_wire_texts(fields)
+    return fields
 
 
 def _common_fields(response_format: str, options: dict[str, Any]) -> list[FormField]:
@@ -216,6 +242,7 @@ def _common_fields(response_format: str, options: dict[str, Any]) -> list[FormFi
     check_transcript_format(model, response_format)
     temperature = options.get("temperature")
     _check_range("temperature", temperature, 0.0, 1.0)
+    _check_text("prompt", options.get("prompt"))
     fields: list[FormField] = [("model", model), ("response_format", response_format)]
     if options.get("prompt"):
         fields.append(("prompt", options["prompt"]))
@@ -233,27 +260,30 @@ def transcription_fields(response_format: str, **options: Any) -> list[FormField
     validate_language(language)
     if language:
         fields.append(("language", language))
-    granularities = options.get("timestamp_granularities") or ()
+    granularities = _texts("timestamp_granularities", options.get("timestamp_granularities"))
     for granularity in granularities:
         check_choice("timestamp_granularities", granularity, TimestampGranularity)
     if granularities and response_format != "verbose_json":
         raise OneRouterInputError("`timestamp_granularities` needs response_format='verbose_json'.")
     fields.extend(("timestamp_granularities[]", g) for g in granularities)
-    for item in options.get("include") or ():
+    for item in _texts("include", options.get("include")):
         check_choice("include", item, TranscriptExtra)
         fields.append(("include[]", item))
     if options.get("chunking_strategy") is not None:
         fields.extend(_chunking_fields(options["chunking_strategy"]))
-    names = list(options.get("known_speaker_names") or ())
-    references = list(options.get("known_speaker_references") or ())
+    names = _texts("known_speaker_names", options.get("known_speaker_names"))
+    references = _texts("known_speaker_references", options.get("known_speaker_references"))
     if len(names) != len(references) or len(names) > 4:
         raise OneRouterInputError(
             "`known_speaker_names` and `known_speaker_references` must pair up, at most 4 speakers."
         )
     fields.extend(("known_speaker_names[]", name) for name in names)
     fields.extend(("known_speaker_references[]", ref) for ref in references)
-    for candidate in options.get("languages") or ():
+    for candidate in _texts("languages", options.get("languages")):
         validate_language(candidate)
         fields.append(("languages[]", candidate))
-    fields.extend(("keywords[]", keyword) for keyword in options.get("keywords") or ())
+    fields.extend(
+        ("keywords[]", keyword) for keyword in _texts("keywords", options.get("keywords"))
+    )
+    check_wire_texts(fields)
     return fields

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pydantic
 from pydantic import SecretStr
 
-from langchain_onerouter_audio._error_factories import wrong_body_error
+from langchain_onerouter_audio._error_factories import response_error, wrong_body_error
 from langchain_onerouter_audio._sse import SseEvents
 from langchain_onerouter_audio.errors import OneRouterResponseError
 from langchain_onerouter_audio.models import (
@@ -40,26 +41,70 @@ def parse_transcript(
 ) -> TranscriptResult:
     """Parse ``body`` for ``response_format``; text, srt and vtt come back as ``str``.
 
-    A 2xx answer that is a web page, or an OpenAI error object (quoted, ``secret`` masked),
-    is refused: it would otherwise become the transcript.
+    A 2xx answer that is a web page, an OpenAI error object (quoted, ``secret`` masked), or
+    for text, srt and vtt a body without that format's shape (JSON, an srt without cues, a
+    vtt without its WEBVTT header) is refused: it would otherwise become the transcript.
     """
     model = _MODELS.get(response_format)
     if model is None:
-        if content_type.split(";")[0].strip().lower() == "text/html":
+        _refuse_error_object(body, response_format, request_id, secret)
+        text = body.decode("utf-8", errors="replace")
+        problem = _text_problem(response_format, text, content_type)
+        if problem is not None:
             raise wrong_body_error(
-                repr(content_type),
+                problem,
                 expected=f"a {response_format} transcript",
                 request_id=request_id,
+                secret=secret.get_secret_value() if secret else None,
             )
-        _refuse_error_object(body, response_format, request_id, secret)
-        return body.decode("utf-8", errors="replace")
+        return text
     try:
         parsed = model.model_validate_json(body)
     except pydantic.ValidationError as error:
         _refuse_error_object(body, response_format, request_id, secret)
-        raise _unreadable(response_format, error, request_id) from None
+        raise _unreadable(response_format, error, request_id, secret) from None
     assert isinstance(parsed, (Transcription, TranscriptionVerbose, TranscriptionDiarized))
     return parsed
+
+
+# A cue's timing line: "00:00:01,000 --> 00:00:02,500" (srt) or with "." (vtt; hours optional).
+_CUE_TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}\s+-->\s+", re.MULTILINE)
+_JSON_TYPES = ("application/json", "text/json")
+
+
+def _text_problem(response_format: str, text: str, content_type: str) -> str | None:
+    """What is wrong with a text, srt or vtt body, or None when it has that format's shape.
+
+    A server that ignores ``response_format`` answers JSON; a proxy answers a web page. An
+    empty body is silence, a valid transcript in every text format.
+    """
+    media = content_type.split(";")[0].strip().lower()
+    if media == "text/html" or media.endswith("+json") or media in _JSON_TYPES:
+        return repr(content_type)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped:
+        return None
+    if stripped.startswith("{") and _is_transcript_object(stripped):
+        return "a JSON transcript"
+    if stripped[:15].lower().startswith(("<!doctype html", "<html")):
+        return "a web page"
+    if response_format == "vtt" and not stripped.startswith("WEBVTT"):
+        return "text that does not start with WEBVTT"  # a silent vtt is the header alone
+    if response_format == "srt" and not _CUE_TIMING.search(stripped):
+        return "text without a single srt cue"
+    return None
+
+
+def _is_transcript_object(text: str) -> bool:
+    """A JSON transcript (``{"text": ...}``): the answer of a server that ignored the format.
+
+    Other JSON is kept: someone may have dictated it.
+    """
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(payload, dict) and "text" in payload
 
 
 def _refuse_error_object(
@@ -85,13 +130,14 @@ def _refuse_error_object(
 
 
 def _unreadable(
-    what: str, error: pydantic.ValidationError, request_id: str | None
+    what: str, error: pydantic.ValidationError, request_id: str | None, secret: SecretStr | None
 ) -> OneRouterResponseError:
-    return OneRouterResponseError(
+    return response_error(
         f"The server's {what} response could not be read "
         f"({error.error_count()} problem(s), first: {error.errors()[0]['msg']}). "
         "The server may not be OpenAI-compatible, or the body was cut short.",
         request_id=request_id,
+        secret=secret.get_secret_value() if secret else None,
     )
 
 
@@ -139,7 +185,7 @@ class TranscriptStream:
                 if payload.get("type") in _STREAM_EVENT_TYPES
             ]
         except pydantic.ValidationError as error:
-            raise _unreadable("transcript event", error, self._request_id) from None
+            raise _unreadable("transcript event", error, self._request_id, self._secret) from None
         self._done = self._done or any(isinstance(e, TranscriptTextDone) for e in events)
         return events
 
@@ -153,10 +199,11 @@ class TranscriptStream:
         if self._streamed:
             events = self._typed(self._events.flush())
             if not self._done:
-                raise OneRouterResponseError(
+                raise response_error(
                     "The transcript stream ended without its transcript.text.done event, so "
                     "it was cut short and the text is incomplete. Try again.",
                     request_id=self._request_id,
+                    secret=self._secret.get_secret_value() if self._secret else None,
                 )
             return events
         result = parse_transcript(

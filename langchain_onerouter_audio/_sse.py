@@ -21,7 +21,7 @@ import pydantic
 from httpx_sse._decoders import SSEDecoder
 from pydantic import SecretStr
 
-from langchain_onerouter_audio._error_factories import redact
+from langchain_onerouter_audio._error_factories import response_error
 from langchain_onerouter_audio.errors import OneRouterResponseError
 from langchain_onerouter_audio.models import SpeechAudioDone, SpeechUsage
 
@@ -88,10 +88,10 @@ class SseEvents:
         if payload is not None and payload.get("type") == "error":
             error = payload.get("error")
             message = error.get("message") if isinstance(error, dict) else None
-            text = redact(
-                str(message or payload), self._secret.get_secret_value() if self._secret else None
+            raise response_error(
+                f"The server reported an error mid-stream: {message or payload}",
+                secret=self._secret.get_secret_value() if self._secret else None,
             )
-            raise OneRouterResponseError(f"The server reported an error mid-stream: {text}")
         return payload
 
 

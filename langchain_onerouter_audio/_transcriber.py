@@ -38,10 +38,12 @@ from langchain_onerouter_audio._documents import (
     transcript_documents,
 )
 from langchain_onerouter_audio._files import AudioInput, UploadFile
+from langchain_onerouter_audio._folder_checks import check_writable_folder
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
     TranscriptionOptions,
     TranslationOptions,
+    check_keywords,
     transcription_fields,
 )
 from langchain_onerouter_audio._passages import PassageOptions, Shaping, passage_request_options
@@ -77,7 +79,14 @@ from langchain_onerouter_audio.models import (
     UsageDuration,
 )
 
-__all__ = ["Budget", "ChunkGap", "FileTranscript", "Transcriber", "TranscriberOptions"]
+__all__ = [
+    "Budget",
+    "ChunkGap",
+    "FileTranscript",
+    "Transcriber",
+    "TranscriberOptions",
+    "checked_concurrency",
+]
 
 DEFAULT_CONCURRENCY = 4
 # What only the key or the account can fix; the rest may fail one chunk and spare the others.
@@ -121,6 +130,15 @@ class TranscriberOptions(ClientSettings, PassageOptions, SourceOptions, total=Fa
     max_upload_bytes: int | None
     cache_dir: str | os.PathLike[str] | None
     carry_context: bool
+
+
+def checked_concurrency(value: object) -> int:
+    """``max_concurrency`` as a whole number, 1 or more (``"4"`` is refused, not compared)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise OneRouterInputError(
+            f"`max_concurrency` is {value!r}; use 1 or more (a whole number)."
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -210,7 +228,9 @@ async def _threaded(chunks: Iterator[SplitChunk]) -> AsyncIterator[SplitChunk]:
 class Transcriber:
     """Transcribes recordings into Documents with fixed settings (see TranscriberOptions)."""
 
-    def __init__(self, **options: Unpack[TranscriberOptions]) -> None:
+    def __init__(self, face: str, **options: Unpack[TranscriberOptions]) -> None:
+        # A misspelt option (``modle=``) would be dropped, and the default model paid for.
+        check_keywords(options, TranscriberOptions.__annotations__, face)
         limit = options.get("max_upload_bytes")
         # The upload limit is also the splitter's own, so it may come with a client too.
         given = [name for name in CLIENT_SETTINGS if name in options and name != "max_upload_bytes"]
@@ -245,8 +265,12 @@ class Transcriber:
         # A piece the client would refuse is never sent: the client's limit caps this one.
         self.max_upload_bytes = min(limit or sys.maxsize, self.client.max_upload_bytes)
         cache_dir = options.get("cache_dir")
+        if cache_dir is not None:  # a cache that cannot be written would make every run pay
+            check_writable_folder(Path(cache_dir).expanduser(), "cache_dir")
         self.cache = TranscriptCache(cache_dir) if cache_dir is not None else None
-        self.carry_context = bool(options.get("carry_context", False))
+        self.carry_context = options.get("carry_context", False)
+        if not isinstance(self.carry_context, bool):
+            raise OneRouterInputError("`carry_context` must be True or False.")
         self.download_policy = loader_policy(
             self.client.download_policy(), options, upload_limit=self.client.max_upload_bytes
         )

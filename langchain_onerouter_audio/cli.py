@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -21,12 +22,18 @@ from typing import Any, get_args
 
 from langchain_onerouter_audio._documents import Mode, Task
 from langchain_onerouter_audio._error_factories import redact
-from langchain_onerouter_audio._files import AudioInput, atomic_output, sniff_audio_format
+from langchain_onerouter_audio._files import (
+    AudioInput,
+    atomic_output,
+    check_target,
+    sniff_audio_format,
+)
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
     DEFAULT_TTS_MODEL,
     DEFAULT_VOICE,
 )
+from langchain_onerouter_audio._version import package_version
 from langchain_onerouter_audio.client import OneRouterAudioClient
 from langchain_onerouter_audio.errors import (
     OneRouterAuthenticationError,
@@ -111,9 +118,20 @@ def _client(args: argparse.Namespace) -> OneRouterAudioClient:
 
 
 def _check_target(output: str, overwrite: bool) -> None:
-    """Refuse to replace a file unless asked, before any request is paid for."""
-    if output != "-" and not overwrite and Path(output).exists():
+    """Refuse an output that cannot be written before any request is paid for.
+
+    A file is replaced only with --overwrite; the folder is proven writable by creating a
+    file in it.
+    """
+    if output == "-":
+        return
+    target = Path(output).expanduser()
+    with contextlib.suppress(OSError):
+        if not stat.S_ISREG(os.lstat(target).st_mode) and not target.is_dir():
+            raise CliError(f"{output} is not a regular file; to write to standard output use -o -")
+    if not overwrite and os.path.lexists(target):
         raise CliError(f"{output} already exists; add --overwrite to replace it")
+    check_target(target, overwrite=True)
 
 
 @contextlib.contextmanager
@@ -180,8 +198,19 @@ def _speech_format(args: argparse.Namespace) -> str:
     return str(args.format)
 
 
+def _stdin_text() -> str:
+    """The text on stdin; bytes that are not UTF-8 are refused, never a traceback.
+
+    Read with surrogateescape (a C locale), they are refused by the request's text check.
+    """
+    try:
+        return sys.stdin.read()
+    except UnicodeDecodeError as error:
+        raise CliError(f"standard input is not UTF-8 text (byte {error.start})") from None
+
+
 def _speak(args: argparse.Namespace) -> int:
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = _stdin_text() if args.text == "-" else args.text
     audio_format = _speech_format(args)
     _check_target(args.output, args.overwrite)
     if args.output == "-" and sys.stdout.isatty():
@@ -194,14 +223,14 @@ def _speak(args: argparse.Namespace) -> int:
         "speed": args.speed,
     }
     with _client(args) as client:
-        if len(text) > MAX_SPEECH_INPUT_CHARS or args.output == "-":
-            audio = _speak_to_memory(client, text, options)
-            if args.output == "-":
-                sys.stdout.buffer.write(audio)
-                sys.stdout.buffer.flush()
-                return OK
+        if args.output == "-":
+            sys.stdout.buffer.write(_speak_to_memory(client, text, options))
+            sys.stdout.buffer.flush()
+            return OK
+        if len(text) > MAX_SPEECH_INPUT_CHARS:
+            # The file exists (as a temporary one) before the first request is paid for.
             with atomic_output(Path(args.output), overwrite=args.overwrite) as handle:
-                handle.write(audio)
+                handle.write(_speak_to_memory(client, text, options))
         else:
             client.speech_to_file(args.output, text, overwrite=args.overwrite, **options)
     size = Path(args.output).stat().st_size
@@ -240,7 +269,12 @@ def _audio_input(file: str) -> AudioInput:
     if file != "-":
         return file
     data = sys.stdin.buffer.read()
-    return (f"stdin.{sniff_audio_format(data[:16]) or 'audio'}", data)
+    if not data:
+        raise CliError("standard input is empty; pipe an audio file into '-'")
+    found = sniff_audio_format(data[:16])
+    if found is None:
+        raise CliError("standard input is not audio (its first bytes match no audio format)")
+    return (f"stdin.{found}", data)
 
 
 def _speech_to_text(args: argparse.Namespace) -> int:
@@ -252,13 +286,13 @@ def _speech_to_text(args: argparse.Namespace) -> int:
         "temperature": args.temperature,
     }
     audio = _audio_input(args.file)
-    with _client(args) as client:
+    # The output (its temporary file) exists before the request is paid for.
+    with _client(args) as client, _text_output(args.output, args.overwrite) as emit:
         if args.command == "transcribe":
             options["language"] = args.language
             result = client.transcribe(audio, response_format=args.format, **options)
         else:
             result = client.translate(audio, response_format=args.format, **options)
-    with _text_output(args.output, args.overwrite) as emit:
         emit(_render(result).rstrip("\n") + "\n")
     return OK
 
@@ -397,6 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=formatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     speak = commands.add_parser(

@@ -28,6 +28,7 @@ from langchain_onerouter_audio._transcriber import (
     FileTranscript,
     Transcriber,
     TranscriberOptions,
+    checked_concurrency,
 )
 from langchain_onerouter_audio.errors import OneRouterError, OneRouterInputError
 from langchain_onerouter_audio.models import AUDIO_FILE_EXTENSIONS
@@ -86,10 +87,14 @@ def _is_visible(path: Path, folder: Path) -> bool:
 
 
 def check_glob(pattern: str) -> str:
-    """Refuse a pattern no folder can match: empty, absolute, or ``**`` inside a name."""
-    if not pattern or Path(pattern).is_absolute():
+    """Refuse a pattern that matches nothing, or files outside the folder.
+
+    Refused: empty, absolute, with a ``..`` part, or with ``**`` inside a name.
+    """
+    if not pattern or Path(pattern).is_absolute() or ".." in Path(pattern).parts:
         raise OneRouterInputError(
-            f"`glob` must be a pattern relative to each folder, e.g. '*.mp3', got {pattern!r}."
+            "`glob` must be a pattern inside each folder (relative, without '..'), e.g. "
+            f"'*.mp3', got {pattern!r}."
         )
     if any("**" in part and part != "**" for part in Path(pattern).parts):
         raise OneRouterInputError(
@@ -269,11 +274,15 @@ class OneRouterTranscriptLoader(BaseLoader):
         show_progress: bool = False,
         **options: Unpack[TranscriberOptions],
     ) -> None:
-        if max_concurrency < 1:
-            raise OneRouterInputError(f"`max_concurrency` is {max_concurrency}; use 1 or more.")
+        checked_concurrency(max_concurrency)
         check_choice("on_error", on_error, OnError)
         if show_progress:
             require_tqdm()
+        if not _is_one(file_path) and not isinstance(file_path, Sequence):
+            raise OneRouterInputError(
+                f"Audio of type {type(file_path).__name__} is not understood; give a path, "
+                "bytes, a (filename, bytes) pair, a binary file object, or a list of them."
+            )
         items = [file_path] if _is_one(file_path) else cast(Sequence[LoaderInput], file_path)
         self._recordings = [_recording(item) for item in items]
         self.file_paths = [item for item in self._recordings if isinstance(item, Path)]
@@ -281,7 +290,7 @@ class OneRouterTranscriptLoader(BaseLoader):
         self.max_concurrency = max_concurrency
         self.on_error: OnError = on_error
         self.show_progress = show_progress
-        self.transcriber = Transcriber(**options)
+        self.transcriber = Transcriber("OneRouterTranscriptLoader", **options)
         self.failures: list[LoadFailure] = []
 
     def _files(self) -> list[tuple[str, AudioSource]]:

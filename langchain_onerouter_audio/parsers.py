@@ -12,8 +12,12 @@ from typing_extensions import Unpack
 
 from langchain_onerouter_audio._progress import one_file, progress_bar, require_tqdm
 from langchain_onerouter_audio._sources import source_label
-from langchain_onerouter_audio._transcriber import Budget, Transcriber, TranscriberOptions
-from langchain_onerouter_audio.errors import OneRouterInputError
+from langchain_onerouter_audio._transcriber import (
+    Budget,
+    Transcriber,
+    TranscriberOptions,
+    checked_concurrency,
+)
 
 __all__ = ["OneRouterAudioParser"]
 
@@ -120,13 +124,12 @@ class OneRouterAudioParser(BaseBlobParser):
         show_progress: bool = False,
         **options: Unpack[TranscriberOptions],
     ) -> None:
-        if max_concurrency < 1:
-            raise OneRouterInputError(f"`max_concurrency` is {max_concurrency}; use 1 or more.")
+        checked_concurrency(max_concurrency)
         if show_progress:
             require_tqdm()
         self.max_concurrency = max_concurrency
         self.show_progress = show_progress
-        self.transcriber = Transcriber(**options)
+        self.transcriber = Transcriber("OneRouterAudioParser", **options)
 
     def _budget(self, label: str | None) -> Budget:
         """Request slots for one blob's chunks, and its bar named without a URL's query."""

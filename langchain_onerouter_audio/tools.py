@@ -39,6 +39,7 @@ from typing_extensions import NotRequired, Self, TypedDict
 from langchain_onerouter_audio._audio_blocks import audio_block, is_audio_block
 from langchain_onerouter_audio._checks import check_transcript_format
 from langchain_onerouter_audio._files import AudioInput, UploadFile, resolve_inside
+from langchain_onerouter_audio._folder_checks import check_existing_folder, check_writable_folder
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
     DEFAULT_TTS_MODEL,
@@ -326,6 +327,13 @@ class OneRouterTextToSpeechTool(_OneRouterAudioTool):
 
     _absolute_output_dir = field_validator("output_dir")(absolute_folder)
 
+    @model_validator(mode="after")
+    def _usable_output_dir(self) -> Self:
+        """A folder the model cannot change must work now (the default one is made per call)."""
+        if self.return_audio == "path" and self.output_dir != DEFAULT_OUTPUT_DIR:
+            check_writable_folder(self.output_dir, "output_dir")
+        return self
+
     def _target(self) -> Path:
         return new_speech_path(self.output_dir, self.audio_format)
 
@@ -499,6 +507,12 @@ class _SpeechToTextTool(_OneRouterAudioTool):
     giving it allows URLs from them without ``allow_urls``."""
 
     _absolute_root_dir = field_validator("root_dir")(absolute_folder)
+
+    @model_validator(mode="after")
+    def _existing_root_dir(self) -> Self:
+        """Every call would say "No file" for a root that is missing: refuse it now."""
+        check_existing_folder(self.root_dir, "root_dir")
+        return self
 
     @model_validator(mode="after")
     def _format_for_model(self) -> Self:

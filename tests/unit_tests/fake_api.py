@@ -50,6 +50,11 @@ DIARIZED = {
 SEGMENTS = ((0.5, 1.5, "first words"), (2.0, 3.0, "last words"))
 DURATION = 3.5
 
+# Subtitles as servers send them: an srt has numbered cues, a vtt starts with its header.
+TEXT_BODIES = {
+    "srt": "1\n00:00:00,000 --> 00:00:01,500\nhello there\n",
+    "vtt": "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nhello there\n",
+}
 PATHS = {
     "speech": "/audio/speech",
     "speech_to_file": "/audio/speech",
@@ -127,7 +132,7 @@ def answer(request: httpx.Request) -> httpx.Response:
     }
     if fmt in bodies:
         return httpx.Response(200, json=bodies[fmt])
-    return httpx.Response(200, text=f"{fmt}: hello there\n")
+    return httpx.Response(200, text=TEXT_BODIES.get(fmt, f"{fmt}: hello there\n"))
 
 
 def _timestamp(seconds: float, separator: str) -> str:

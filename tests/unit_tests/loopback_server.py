@@ -228,6 +228,8 @@ def ok_action(seen: Seen) -> Action:
     """The success answer for whichever endpoint ``seen`` asked for."""
     if seen.path.endswith("/audio/speech"):
         return respond(200, AUDIO, {"content-type": "audio/mpeg"})
+    if b'name="response_format"\r\n\r\ntext\r\n' in seen.body:  # a text transcript is text
+        return respond(200, TRANSCRIPT["text"].encode() + b"\n", {"content-type": "text/plain"})
     return respond_json(200, TRANSCRIPT)
 
 

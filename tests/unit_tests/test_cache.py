@@ -170,10 +170,10 @@ def test_a_cache_that_cannot_be_written_still_returns_the_transcripts(
     audio_dir: Path, tmp_path: Path, mode: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     not_a_folder = tmp_path / "cache"
-    not_a_folder.write_text("a file where the cache folder should be")
     api = FakeApi([transcript_of_upload])
     files = [audio_dir / "hello.mp3", audio_dir / "lecture.mp3"]
-    loader = loader_for(api, files, not_a_folder)
+    loader = loader_for(api, files, not_a_folder)  # usable when built (else refused then)
+    not_a_folder.write_text("a file where the cache folder should be")
 
     with caplog.at_level("WARNING", logger="langchain_onerouter_audio"):
         docs = loader.load() if mode == "sync" else asyncio.run(loader.aload())

@@ -40,7 +40,7 @@ from langchain_onerouter_audio.models import (
     UsageDuration,
 )
 from tests._calls import call
-from tests.unit_tests.fake_api import AUDIO, BASE_URL, KEY, NOW, VERBOSE, FakeApi
+from tests.unit_tests.fake_api import AUDIO, BASE_URL, KEY, NOW, TEXT_BODIES, VERBOSE, FakeApi
 
 
 @pytest.fixture
@@ -280,8 +280,8 @@ def test_upload_limit_is_configurable(api: FakeApi, clip: Path) -> None:
         ("json", Transcription(text="hello there", usage=UsageDuration(seconds=2))),
         ("verbose_json", TranscriptionVerbose.model_validate(VERBOSE)),
         ("text", "text: hello there\n"),
-        ("srt", "srt: hello there\n"),
-        ("vtt", "vtt: hello there\n"),
+        ("srt", TEXT_BODIES["srt"]),
+        ("vtt", TEXT_BODIES["vtt"]),
     ],
 )
 def test_each_format_gives_its_type(

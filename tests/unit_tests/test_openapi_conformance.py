@@ -31,7 +31,16 @@ from langchain_onerouter_audio.models import (
     TranscriptionStreamEvent,
 )
 from tests._calls import call, collect_stream
-from tests.unit_tests.fake_api import AUDIO, DIARIZED, TRANSCRIPT, VERBOSE, FakeApi, form, parts
+from tests.unit_tests.fake_api import (
+    AUDIO,
+    DIARIZED,
+    TEXT_BODIES,
+    TRANSCRIPT,
+    VERBOSE,
+    FakeApi,
+    form,
+    parts,
+)
 
 SPEC = json.loads(
     (Path(__file__).resolve().parents[1] / "openapi" / "audio.json").read_text(encoding="utf-8")
@@ -134,7 +143,7 @@ def respond(request: httpx.Request) -> httpx.Response:
     bodies = {"json": TRANSCRIPT, "verbose_json": VERBOSE, "diarized_json": DIARIZED}
     if fmt in bodies:
         return httpx.Response(200, json=bodies[fmt])
-    return httpx.Response(200, text="hi\n")
+    return httpx.Response(200, text=TEXT_BODIES.get(fmt, "hi\n"))
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ def test_a_default_client_is_shared_too(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_settings_reach_the_tools(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()  # a root folder must exist when the tools are built
     toolkit = OneRouterAudioToolkit(
         client=FakeApi().client(),
         root_dir=tmp_path / "in",
@@ -105,6 +106,7 @@ def test_relative_folders_stay_where_they_were_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
     toolkit = OneRouterAudioToolkit(
         client=FakeApi().client(), root_dir=Path("in"), output_dir=Path("out")
     )

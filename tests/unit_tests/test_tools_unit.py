@@ -25,7 +25,7 @@ from langchain_onerouter_audio.errors import (
 )
 from langchain_onerouter_audio.models import TranscriptionVerbose
 from tests._calls import call
-from tests.unit_tests.fake_api import AUDIO, VERBOSE, FakeApi, form
+from tests.unit_tests.fake_api import AUDIO, TEXT_BODIES, VERBOSE, FakeApi, form
 
 SpeechToText = type[OneRouterTranscriptionTool] | type[OneRouterTranslationTool]
 
@@ -175,7 +175,8 @@ def test_text_formats_are_content_and_artifact(
 ) -> None:
     tool = _stt(api, cls, audio_dir, transcript_format=transcript_format)
     message = invoke(tool, "sync", file_path="hello.wav")
-    assert message.content == message.artifact == f"{transcript_format}: hello there\n"
+    expected = TEXT_BODIES.get(transcript_format, f"{transcript_format}: hello there\n")
+    assert message.content == message.artifact == expected
 
 
 def test_json_format_artifact(api: FakeApi, audio_dir: Path) -> None:
