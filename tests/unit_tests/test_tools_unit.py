@@ -369,7 +369,7 @@ def test_client_and_client_settings_together_are_refused(api: FakeApi) -> None:
 def test_default_output_folder_is_private(
     api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import langchain_onerouter_audio.tools as tools_module
+    import langchain_onerouter_audio._tool_base as tools_module
 
     private = tmp_path / "default-speech"
     monkeypatch.setattr(tools_module, "DEFAULT_OUTPUT_DIR", private)
@@ -382,7 +382,7 @@ def test_default_output_folder_is_private(
 def test_a_shared_default_output_folder_is_refused(
     api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import langchain_onerouter_audio.tools as tools_module
+    import langchain_onerouter_audio._tool_base as tools_module
 
     shared = tmp_path / "shared-speech"
     shared.mkdir(mode=0o777)
@@ -399,7 +399,7 @@ def test_a_shared_default_output_folder_is_refused(
 def test_a_planted_default_output_folder_is_refused(
     api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: str
 ) -> None:
-    import langchain_onerouter_audio.tools as tools_module
+    import langchain_onerouter_audio._tool_base as tools_module
 
     elsewhere = tmp_path / "someone-elses-choice"
     elsewhere.mkdir(mode=0o700)
