@@ -22,11 +22,7 @@ from pydantic import SecretStr
 from langchain_onerouter_audio._async_pools import AsyncPools
 from langchain_onerouter_audio._checks import check_choice
 from langchain_onerouter_audio._client_settings import user_agent
-from langchain_onerouter_audio._error_factories import (
-    redact,
-    status_error,
-    unexpected_type_error,
-)
+from langchain_onerouter_audio._error_factories import status_error, unexpected_type_error
 from langchain_onerouter_audio._files import AudioInput, UploadFile
 from langchain_onerouter_audio._params import TranscriptionOptions, transcription_fields
 from langchain_onerouter_audio._remote import UrlPolicy
@@ -45,11 +41,8 @@ from langchain_onerouter_audio._speech_sinks import (
     wrong_type,
 )
 from langchain_onerouter_audio._text_checks import check_wire_text
-from langchain_onerouter_audio.errors import (
-    OneRouterConnectionError,
-    OneRouterInputError,
-    OneRouterTimeoutError,
-)
+from langchain_onerouter_audio._transport import CoalescedStream, transport_errors
+from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import TranscriptionStreamEvent
 
 __all__ = ["BaseClient", "Decoder", "StreamedTranscriptFormat", "TranscriptFile", "raw_body"]
@@ -68,75 +61,6 @@ RequestFactory = Callable[
 _T = TypeVar("_T")
 # Turns a complete body (and the response's headers: content type, request id) into a result.
 Decoder = Callable[[bytes, httpx.Headers], _T]
-
-
-@contextlib.contextmanager
-def _transport_errors(attempt: int, secret: SecretStr) -> Iterator[None]:
-    """Turn httpx's network exceptions into this package's typed errors, key masked.
-
-    ``secret`` stays a ``SecretStr``: this frame is in every traceback these errors have.
-    """
-    try:
-        yield
-    except httpx.TimeoutException as error:
-        raise OneRouterTimeoutError(
-            f"The request timed out ({type(error).__name__}) after {attempt} attempt(s). "
-            "Raise `timeout`, or try again later.",
-            attempts=attempt,
-        ) from error
-    except (httpx.LocalProtocolError, httpx.UnsupportedProtocol) as error:
-        # The request could not even be written: retrying cannot help.
-        detail = redact(str(error), secret.get_secret_value())
-        raise OneRouterInputError(
-            f"The request could not be sent ({type(error).__name__}: {detail}). "
-            "Check `base_url` and `default_headers`."
-        ) from _cause(error, detail)
-    except httpx.TransportError as error:
-        detail = redact(str(error), secret.get_secret_value())
-        raise OneRouterConnectionError(
-            f"Connection to the audio API failed ({type(error).__name__}: {detail}) after "
-            f"{attempt} attempt(s). Check the network and `base_url`.",
-            attempts=attempt,
-        ) from _cause(error, detail)
-
-
-def _cause(error: Exception, redacted: str) -> Exception | None:
-    """Chain ``error`` unless its own message holds the key (then the chain would show it)."""
-    return error if redacted == str(error) else None
-
-
-class _CoalescedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A multipart body sent in writes of up to 64 KiB instead of one per part.
-
-    httpx yields every boundary, part header and form value as its own piece, and each piece
-    costs a socket write; joining them sends a small upload in one write. The file is still
-    read in 64 KiB chunks, so memory stays flat however large the upload is.
-
-    Async calls read those chunks on the event loop, without a thread: from the page cache a
-    chunk is read in far less time than a thread hop takes (benchmarks/README.md has the
-    figures). A slow or network disk blocks the loop for as long as a read takes.
-    """
-
-    _WRITE_BYTES = 64 * 1024
-
-    def __init__(self, inner: httpx.SyncByteStream | httpx.AsyncByteStream) -> None:
-        self._inner = inner
-
-    def __iter__(self) -> Iterator[bytes]:
-        pending: list[bytes] = []
-        size = 0
-        for piece in self._inner:  # type: ignore[union-attr]  # multipart streams are both
-            pending.append(piece)
-            size += len(piece)
-            if size >= self._WRITE_BYTES:
-                yield b"".join(pending)
-                pending, size = [], 0
-        if pending:
-            yield b"".join(pending)
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        for chunk in self:  # reads the file on the loop, 64 KiB at a time (see above)
-            yield chunk
 
 
 def raw_body(body: bytes, headers: httpx.Headers) -> bytes:
@@ -261,7 +185,7 @@ class BaseClient:
                     files={"file": (upload.name, stream, upload.mime_type)},
                     headers=self._headers(),
                 )
-                request.stream = _CoalescedStream(request.stream)
+                request.stream = CoalescedStream(request.stream)
                 yield request
 
         return build
@@ -356,7 +280,7 @@ class BaseClient:
         for attempt in self.retry_policy.retrying():
             with attempt:
                 number = attempt.retry_state.attempt_number
-                with build(client) as request, _transport_errors(number, self.api_key):
+                with build(client) as request, transport_errors(number, self.api_key):
                     logger.debug("%s %s (attempt %d)", request.method, request.url, number)
                     self._acquire()
                     response = client.send(request, stream=True)
@@ -377,7 +301,7 @@ class BaseClient:
         async for attempt in self.retry_policy.async_retrying():
             with attempt:
                 number = attempt.retry_state.attempt_number
-                with build(client) as request, _transport_errors(number, self.api_key):
+                with build(client) as request, transport_errors(number, self.api_key):
                     logger.debug("%s %s (attempt %d)", request.method, request.url, number)
                     await self._aacquire()
                     response = await client.send(request, stream=True)
@@ -402,7 +326,7 @@ class BaseClient:
         for attempt in self.retry_policy.retrying():
             with attempt:
                 number = attempt.retry_state.attempt_number
-                with build(client) as request, _transport_errors(number, self.api_key):
+                with build(client) as request, transport_errors(number, self.api_key):
                     self._acquire()
                     response = client.send(request, stream=True)
                     self._check_status(response, number, speech)
@@ -419,7 +343,7 @@ class BaseClient:
         async for attempt in self.retry_policy.async_retrying():
             with attempt:
                 number = attempt.retry_state.attempt_number
-                with build(client) as request, _transport_errors(number, self.api_key):
+                with build(client) as request, transport_errors(number, self.api_key):
                     await self._aacquire()
                     response = await client.send(request, stream=True)
                     await self._acheck_status(response, number, speech)
@@ -443,7 +367,7 @@ class BaseClient:
     ) -> Iterator[TranscriptionStreamEvent]:
         with (
             self._open_stream(build) as (response, number),
-            _transport_errors(number, self.api_key),
+            transport_errors(number, self.api_key),
         ):
             stream = self._transcript_stream(response, response_format)
             for chunk in response.iter_bytes():
@@ -454,7 +378,7 @@ class BaseClient:
         self, build: RequestFactory, response_format: str
     ) -> AsyncGenerator[TranscriptionStreamEvent, None]:
         async with self._aopen_stream(build) as (response, number):
-            with _transport_errors(number, self.api_key):
+            with transport_errors(number, self.api_key):
                 stream = self._transcript_stream(response, response_format)
                 async for chunk in response.aiter_bytes():
                     for event in stream.feed(chunk):
@@ -466,7 +390,7 @@ class BaseClient:
         """Speech audio as it arrives; a 2xx text body is refused, an empty one raises."""
         with (
             self._open_stream(build, SpeechOutput()) as (response, number),
-            _transport_errors(number, self.api_key),
+            transport_errors(number, self.api_key),
         ):
             received = False
             for chunk in response.iter_bytes():
@@ -477,7 +401,7 @@ class BaseClient:
 
     async def _astream_audio(self, build: RequestFactory) -> AsyncGenerator[bytes, None]:
         async with self._aopen_stream(build, SpeechOutput()) as (response, number):
-            with _transport_errors(number, self.api_key):
+            with transport_errors(number, self.api_key):
                 received = False
                 async for chunk in response.aiter_bytes():
                     received = received or bool(chunk)
