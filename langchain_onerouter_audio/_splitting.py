@@ -10,6 +10,7 @@ of samples are held in memory.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
 from array import array
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 from langchain_onerouter_audio.errors import OneRouterInputError
 
 if TYPE_CHECKING:
+    import av.audio.stream
     import av.container
 
 __all__ = ["SplitChunk", "chunk_seconds", "split_audio"]
@@ -74,8 +76,14 @@ def _import_av() -> None:
         ) from None
 
 
-def _decode_pcm(source: Path | bytes, name: str) -> Iterator[bytes]:
-    """Yield the recording as 16 kHz mono signed 16-bit PCM, block by block."""
+_MAX_DAMAGED_SHARE = 0.25  # more damaged packets than this: the file is corrupt, not scratched
+
+
+@contextlib.contextmanager
+def _audio_stream(
+    source: Path | bytes, name: str
+) -> Iterator[tuple[av.container.InputContainer, av.audio.stream.AudioStream]]:
+    """The recording opened for reading, and its first audio stream; decoding errors name it."""
     import av
 
     try:
@@ -85,28 +93,60 @@ def _decode_pcm(source: Path | bytes, name: str) -> Iterator[bytes]:
         with container:
             if not container.streams.audio:
                 raise OneRouterInputError(f"{name!r} holds no audio stream to split.")
-            resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-            decoded = False
-            for packet in container.demux(container.streams.audio[0]):
-                try:
-                    frames = packet.decode()
-                except av.InvalidDataError:
-                    continue  # one damaged packet: skip it, as ffmpeg and the API do
-                for frame in frames:
-                    decoded = True
-                    for block in resampler.resample(frame):
-                        yield bytes(block.planes[0])[: block.samples * 2]
-            if not decoded:
-                raise OneRouterInputError(
-                    f"{name!r} could not be decoded for splitting (no packet held audio). "
-                    "The file may be corrupt."
-                )
-            for block in resampler.resample(None):
-                yield bytes(block.planes[0])[: block.samples * 2]
+            yield container, container.streams.audio[0]
     except av.FFmpegError as error:
         raise OneRouterInputError(
             f"{name!r} could not be decoded for splitting ({error}). The file may be corrupt."
         ) from None
+
+
+def check_decodes(source: Path | bytes, name: str) -> None:
+    """Refuse a recording whose audio is mostly damaged, before any chunk is sent.
+
+    Chunks are sent while later ones are still being cut, so a file that turns corrupt
+    after its first seconds would otherwise cost requests. This decodes every packet once
+    (without resampling) and allows the odd damaged packet, as ffmpeg and the API do.
+    """
+    import av
+
+    packets = damaged = 0
+    with _audio_stream(source, name) as (container, stream):
+        for packet in container.demux(stream):
+            if packet.size == 0:
+                continue  # the flush packet at the end
+            packets += 1
+            try:
+                packet.decode()
+            except av.InvalidDataError:
+                damaged += 1
+    if packets == damaged or damaged > packets * _MAX_DAMAGED_SHARE:
+        found = (
+            f"{damaged:,} of its {packets:,} audio packets are damaged"
+            if packets
+            else ("it holds no audio packets")
+        )
+        raise OneRouterInputError(
+            f"{name!r} could not be decoded for splitting ({found}). "
+            "The file may be corrupt; nothing was sent."
+        )
+
+
+def _decode_pcm(source: Path | bytes, name: str) -> Iterator[bytes]:
+    """Yield the recording as 16 kHz mono signed 16-bit PCM, block by block."""
+    import av
+
+    with _audio_stream(source, name) as (container, stream):
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.InvalidDataError:
+                continue  # one damaged packet: skip it, as ffmpeg and the API do
+            for frame in frames:
+                for block in resampler.resample(frame):
+                    yield bytes(block.planes[0])[: block.samples * 2]
+        for block in resampler.resample(None):
+            yield bytes(block.planes[0])[: block.samples * 2]
 
 
 class _Mp3Writer:
@@ -233,6 +273,7 @@ def split_audio(
     errors. Needs the optional extra ``split`` (PyAV).
     """
     _import_av()
+    check_decodes(source, name)
     limit = int(chunk_seconds(max_bytes) * SAMPLE_RATE)
     window = min(int(_SEARCH_SECONDS * SAMPLE_RATE), limit // 2)
     splitter = _Splitter(Path(name).stem, limit, window, max_bytes)
