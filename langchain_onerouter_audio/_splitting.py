@@ -65,13 +65,13 @@ def _min_bytes() -> int:
     return int(_MIN_CHUNK_SECONDS / _SAFETY * CHUNK_BITRATE / 8) + _HEADROOM_BYTES + 1
 
 
-def _import_av() -> None:
+def _import_av(name: str) -> None:
     """Fail with the install command when the optional extra is missing."""
     try:
         import av  # noqa: F401
     except ImportError:
         raise OneRouterInputError(
-            "This file is larger than the upload limit and must be split, which needs PyAV, "
+            f"{name!r} is larger than the upload limit and must be split, which needs PyAV, "
             f"the optional extra langchain-onerouter-audio[split]. Install it: {INSTALL_HINT}"
         ) from None
 
@@ -265,18 +265,20 @@ class _Splitter:
 
 
 def split_audio(
-    source: Path | bytes, *, name: str, max_bytes: int
+    source: Path | bytes, *, name: str, max_bytes: int, shown_as: str | None = None
 ) -> Generator[SplitChunk, None, None]:
     """Yield ``source`` as MP3 chunks of at most ``max_bytes``, cut at quiet points.
 
-    ``source`` is a file path or the file's bytes; ``name`` is used in chunk names and
-    errors. Needs the optional extra ``split`` (PyAV).
+    ``source`` is a file path or the file's bytes; ``name`` is used in chunk names, and in
+    errors unless ``shown_as`` (the file as the caller named it) is given. Needs the
+    optional extra ``split`` (PyAV).
     """
-    _import_av()
-    check_decodes(source, name)
+    shown = shown_as or name
+    _import_av(shown)
+    check_decodes(source, shown)
     limit = int(chunk_seconds(max_bytes) * SAMPLE_RATE)
     window = min(int(_SEARCH_SECONDS * SAMPLE_RATE), limit // 2)
     splitter = _Splitter(Path(name).stem, limit, window, max_bytes)
-    for pcm in _decode_pcm(source, name):
+    for pcm in _decode_pcm(source, shown):
         yield from splitter.feed(pcm)
     yield from splitter.finish()

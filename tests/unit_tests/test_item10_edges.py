@@ -5,6 +5,7 @@ the language and the length."""
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,35 @@ def test_a_large_file_that_turns_corrupt_is_refused_before_any_chunk_is_sent(
     broken.write_bytes(head + random.Random(1).randbytes(200_000))
     api = FakeApi([transcript_of_upload])
     loader = OneRouterTranscriptLoader(broken, client=api.client(), max_upload_bytes=60_000)
-    with pytest.raises(OneRouterInputError, match=r"'broken\.mp3' could not be decoded"):
+    with pytest.raises(OneRouterInputError, match="could not be decoded") as refused:
         call(loader, "load", mode)
+    assert "broken.mp3" in str(refused.value)
+    assert api.requests == []
+
+
+def test_a_file_over_the_client_limit_is_named_as_the_caller_gave_it(
+    tmp_path: Path, mode: str
+) -> None:
+    (folder := tmp_path / "talks").mkdir()
+    big = folder / "hello.mp3"
+    big.write_bytes((AUDIO / "hello.mp3").read_bytes())
+    api = FakeApi()
+    client = api.client(max_upload_bytes=10_000)
+    with pytest.raises(OneRouterInputError, match="upload limit") as refused:
+        call(client, "transcribe", mode, big)
+    assert repr(str(big)) in str(refused.value)
+    assert api.requests == []
+
+
+def test_a_file_that_needs_splitting_without_pyav_is_named(
+    tmp_path: Path, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "av", None)  # as if the split extra were not installed
+    big = tmp_path / "hello.mp3"
+    big.write_bytes((AUDIO / "hello.mp3").read_bytes())
+    api = FakeApi([transcript_of_upload])
+    loader = OneRouterTranscriptLoader(big, client=api.client(), max_upload_bytes=10_000)
+    with pytest.raises(OneRouterInputError, match="needs PyAV") as refused:
+        call(loader, "load", mode)
+    assert repr(str(big)) in str(refused.value)
     assert api.requests == []
