@@ -8,12 +8,13 @@ import random
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from langchain_onerouter_audio import OneRouterTranscriptLoader
 from langchain_onerouter_audio.errors import OneRouterInputError
 from tests._calls import call
-from tests.unit_tests.fake_api import FakeApi, transcript_of_upload
+from tests.unit_tests.fake_api import FakeApi, form, transcript_of_upload
 
 AUDIO = Path(__file__).resolve().parents[1] / "fixtures" / "audio"
 
@@ -59,3 +60,42 @@ def test_a_file_that_needs_splitting_without_pyav_is_named(
         call(loader, "load", mode)
     assert repr(str(big)) in str(refused.value)
     assert api.requests == []
+
+
+SILENT_BODIES: dict[str, dict[str, object]] = {
+    "json": {"text": ""},
+    "verbose_json": {"text": "", "language": "english", "duration": 2.0, "segments": []},
+    "diarized_json": {"text": "", "duration": 2.0, "segments": []},
+}
+
+
+def silence(request: httpx.Request) -> httpx.Response:
+    """What a server answers for a recording with no speech, in the asked format."""
+    fmt = dict(form(request)).get("response_format", "json")
+    if fmt in SILENT_BODIES:
+        return httpx.Response(200, json=SILENT_BODIES[fmt])
+    header = "WEBVTT\n" if fmt == "vtt" else ""
+    return httpx.Response(200, text=header, headers={"content-type": "text/plain"})
+
+
+@pytest.mark.parametrize(
+    ("options", "documents"),
+    [
+        ({"mode": "single"}, 0),
+        ({"mode": "segments"}, 0),
+        ({"mode": "paragraphs"}, 0),
+        ({"mode": "speakers", "model": "gpt-4o-transcribe-diarize"}, 0),
+        ({"mode": "srt"}, 1),
+        ({"mode": "vtt"}, 1),
+    ],
+)
+def test_silence_gives_no_documents_in_every_mode_but_subtitles(
+    mode: str, options: dict[str, str], documents: int
+) -> None:
+    api = FakeApi([silence])
+    silent = AUDIO / "silence.wav"
+    loader = OneRouterTranscriptLoader(silent, client=api.client(), **options)
+    docs = call(loader, "load", mode)
+    assert len(docs) == documents
+    assert loader.failures == []
+    assert len(api.requests) == 1
