@@ -56,7 +56,9 @@ def transcript_documents(
     ``single`` gives one Document with the text, ``segments`` one per segment with
     ``segment_id``, ``start`` and ``end`` in seconds (and confidence, words), ``paragraphs``
     one per run of segments, ``speakers`` one per speaker turn, ``srt`` / ``vtt`` one holding
-    the subtitle file. ``language`` is the requested one, used when the response names none.
+    the subtitle file. A recording with no speech gives no Documents in every mode but
+    ``srt`` / ``vtt``, whose one Document is the subtitle file as given, cues or none.
+    ``language`` is the requested one, used when the response names none.
     """
     detail = (
         result
@@ -84,5 +86,7 @@ def transcript_documents(
         if not isinstance(result, TranscriptionDiarized):
             raise TypeError("speakers mode needs a diarized_json transcript")
         return speaker_documents(result, metadata)
-    text = detail.text.strip() if detail else str(result)
-    return [Document(page_content=text, metadata=metadata)]
+    if mode in ("srt", "vtt"):  # the subtitle file as given, even one without cues
+        return [Document(page_content=str(result), metadata=metadata)]
+    text = detail.text.strip() if detail else str(result).strip()
+    return [Document(page_content=text, metadata=metadata)] if text else []

@@ -113,31 +113,38 @@ def wire_name(name: str, head: bytes) -> str:
 
 
 def check_audio_bytes(
-    name: str, head: bytes, size: int, *, max_bytes: int = MAX_UPLOAD_BYTES
+    name: str,
+    head: bytes,
+    size: int,
+    *,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    shown: str | None = None,
 ) -> None:
     """Refuse an upload that is empty, too large or not audio, judged by its bytes.
 
     The extension alone never refuses audio: a server is sent the name its bytes deserve
-    (see :func:`wire_name`).
+    (see :func:`wire_name`). Errors name the file as ``shown`` (already quoted, as the
+    caller gave it) when given, else by ``name``.
     """
     extension = _extension(name)
+    label = shown or repr(name)
     if extension not in UPLOAD_FORMATS and size and sniff_audio_format(head) is None:
         shown = f".{extension}" if extension else "(none)"
         raise OneRouterInputError(
-            f"{name!r} has an unsupported extension {shown} and its first bytes match no "
+            f"{label} has an unsupported extension {shown} and its first bytes match no "
             f"audio format. Supported: {', '.join(UPLOAD_FORMATS)} (and ogg, opus or aac audio "
             "under any name)."
         )
     if size == 0:
-        raise OneRouterInputError(f"{name!r} is empty (0 bytes). Give a file that holds audio.")
+        raise OneRouterInputError(f"{label} is empty (0 bytes). Give a file that holds audio.")
     if size > max_bytes:
         raise OneRouterInputError(
-            f"{name!r} is {size:,} bytes; the upload limit is {max_bytes:,} bytes. "
+            f"{label} is {size:,} bytes; the upload limit is {max_bytes:,} bytes. "
             "Send a shorter recording or split it (OneRouterTranscriptLoader splits long audio)."
         )
     if sniff_audio_format(head) is None:
         raise OneRouterInputError(
-            f"{name!r} does not look like audio: its first bytes match no supported format "
+            f"{label} does not look like audio: its first bytes match no supported format "
             f"({', '.join(UPLOAD_FORMATS)}). The file may be corrupt."
         )
 
@@ -164,7 +171,7 @@ def check_audio_file(
             f"{shown} cannot be read ({error.strerror or type(error).__name__}). "
             "Check the path and try again."
         ) from None
-    check_audio_bytes(path.name, head, size, max_bytes=max_bytes)
+    check_audio_bytes(path.name, head, size, max_bytes=max_bytes, shown=shown)
     return size
 
 

@@ -10,6 +10,7 @@ of samples are held in memory.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
 from array import array
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 from langchain_onerouter_audio.errors import OneRouterInputError
 
 if TYPE_CHECKING:
+    import av.audio.stream
     import av.container
 
 __all__ = ["SplitChunk", "chunk_seconds", "split_audio"]
@@ -63,19 +65,25 @@ def _min_bytes() -> int:
     return int(_MIN_CHUNK_SECONDS / _SAFETY * CHUNK_BITRATE / 8) + _HEADROOM_BYTES + 1
 
 
-def _import_av() -> None:
+def _import_av(name: str) -> None:
     """Fail with the install command when the optional extra is missing."""
     try:
         import av  # noqa: F401
     except ImportError:
         raise OneRouterInputError(
-            "This file is larger than the upload limit and must be split, which needs PyAV, "
+            f"{name!r} is larger than the upload limit and must be split, which needs PyAV, "
             f"the optional extra langchain-onerouter-audio[split]. Install it: {INSTALL_HINT}"
         ) from None
 
 
-def _decode_pcm(source: Path | bytes, name: str) -> Iterator[bytes]:
-    """Yield the recording as 16 kHz mono signed 16-bit PCM, block by block."""
+_MAX_DAMAGED_SHARE = 0.25  # more damaged packets than this: the file is corrupt, not scratched
+
+
+@contextlib.contextmanager
+def _audio_stream(
+    source: Path | bytes, name: str
+) -> Iterator[tuple[av.container.InputContainer, av.audio.stream.AudioStream]]:
+    """The recording opened for reading, and its first audio stream; decoding errors name it."""
     import av
 
     try:
@@ -85,28 +93,60 @@ def _decode_pcm(source: Path | bytes, name: str) -> Iterator[bytes]:
         with container:
             if not container.streams.audio:
                 raise OneRouterInputError(f"{name!r} holds no audio stream to split.")
-            resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-            decoded = False
-            for packet in container.demux(container.streams.audio[0]):
-                try:
-                    frames = packet.decode()
-                except av.InvalidDataError:
-                    continue  # one damaged packet: skip it, as ffmpeg and the API do
-                for frame in frames:
-                    decoded = True
-                    for block in resampler.resample(frame):
-                        yield bytes(block.planes[0])[: block.samples * 2]
-            if not decoded:
-                raise OneRouterInputError(
-                    f"{name!r} could not be decoded for splitting (no packet held audio). "
-                    "The file may be corrupt."
-                )
-            for block in resampler.resample(None):
-                yield bytes(block.planes[0])[: block.samples * 2]
+            yield container, container.streams.audio[0]
     except av.FFmpegError as error:
         raise OneRouterInputError(
             f"{name!r} could not be decoded for splitting ({error}). The file may be corrupt."
         ) from None
+
+
+def check_decodes(source: Path | bytes, name: str) -> None:
+    """Refuse a recording whose audio is mostly damaged, before any chunk is sent.
+
+    Chunks are sent while later ones are still being cut, so a file that turns corrupt
+    after its first seconds would otherwise cost requests. This decodes every packet once
+    (without resampling) and allows the odd damaged packet, as ffmpeg and the API do.
+    """
+    import av
+
+    packets = damaged = 0
+    with _audio_stream(source, name) as (container, stream):
+        for packet in container.demux(stream):
+            if packet.size == 0:
+                continue  # the flush packet at the end
+            packets += 1
+            try:
+                packet.decode()
+            except av.InvalidDataError:
+                damaged += 1
+    if packets == damaged or damaged > packets * _MAX_DAMAGED_SHARE:
+        found = (
+            f"{damaged:,} of its {packets:,} audio packets are damaged"
+            if packets
+            else ("it holds no audio packets")
+        )
+        raise OneRouterInputError(
+            f"{name!r} could not be decoded for splitting ({found}). "
+            "The file may be corrupt; nothing was sent."
+        )
+
+
+def _decode_pcm(source: Path | bytes, name: str) -> Iterator[bytes]:
+    """Yield the recording as 16 kHz mono signed 16-bit PCM, block by block."""
+    import av
+
+    with _audio_stream(source, name) as (container, stream):
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.InvalidDataError:
+                continue  # one damaged packet: skip it, as ffmpeg and the API do
+            for frame in frames:
+                for block in resampler.resample(frame):
+                    yield bytes(block.planes[0])[: block.samples * 2]
+        for block in resampler.resample(None):
+            yield bytes(block.planes[0])[: block.samples * 2]
 
 
 class _Mp3Writer:
@@ -225,17 +265,20 @@ class _Splitter:
 
 
 def split_audio(
-    source: Path | bytes, *, name: str, max_bytes: int
+    source: Path | bytes, *, name: str, max_bytes: int, shown_as: str | None = None
 ) -> Generator[SplitChunk, None, None]:
     """Yield ``source`` as MP3 chunks of at most ``max_bytes``, cut at quiet points.
 
-    ``source`` is a file path or the file's bytes; ``name`` is used in chunk names and
-    errors. Needs the optional extra ``split`` (PyAV).
+    ``source`` is a file path or the file's bytes; ``name`` is used in chunk names, and in
+    errors unless ``shown_as`` (the file as the caller named it) is given. Needs the
+    optional extra ``split`` (PyAV).
     """
-    _import_av()
+    shown = shown_as or name
+    _import_av(shown)
+    check_decodes(source, shown)
     limit = int(chunk_seconds(max_bytes) * SAMPLE_RATE)
     window = min(int(_SEARCH_SECONDS * SAMPLE_RATE), limit // 2)
     splitter = _Splitter(Path(name).stem, limit, window, max_bytes)
-    for pcm in _decode_pcm(source, name):
+    for pcm in _decode_pcm(source, shown):
         yield from splitter.feed(pcm)
     yield from splitter.finish()

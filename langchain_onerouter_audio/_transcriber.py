@@ -196,6 +196,7 @@ class _Job:
     """A checked recording and what is known about it before any request."""
 
     upload: UploadFile
+    shown: str  # the recording as the caller named it, for errors
     split: bool
     key: str | None
     cached: TranscriptResult | None
@@ -325,13 +326,14 @@ class Transcriber:
             **extra,
         )
 
-    def _prepare(self, file: AudioInput) -> _Job:
+    def _prepare(self, file: AudioInput, source: str | None = None) -> _Job:
         """Check the file as the client would (size aside), and look it up in the cache.
 
         This is the one check: the client is handed the checked upload, not the file again.
         """
         upload = UploadFile.from_input(file, max_bytes=sys.maxsize)
-        job = _Job(upload, split=upload.size > self.max_upload_bytes, key=None, cached=None)
+        split = upload.size > self.max_upload_bytes
+        job = _Job(upload, source or upload.name, split=split, key=None, cached=None)
         if self.cache is None:
             return job
         split_bytes = self.max_upload_bytes if job.split else None
@@ -339,7 +341,9 @@ class Transcriber:
         return replace(job, key=key, cached=self.cache.get(key, self.response_format))
 
     def _chunks(self, job: _Job) -> Generator[SplitChunk, None, None]:
-        return split_audio(job.audio, name=job.upload.name, max_bytes=self.max_upload_bytes)
+        return split_audio(
+            job.audio, name=job.upload.name, max_bytes=self.max_upload_bytes, shown_as=job.shown
+        )
 
     def _store(self, key: str | None, result: TranscriptResult) -> None:
         """Keep a transcript that was paid for; a cache that cannot be written only warns."""
@@ -485,7 +489,7 @@ class Transcriber:
     def _transcribe_local(
         self, file: AudioInput, source: str | None, budget: Budget
     ) -> FileTranscript:
-        job = self._prepare(file)
+        job = self._prepare(file, source)
         if job.cached is not None:
             budget.progress.audio(_seconds(job.cached))
             return self._finish(job, job.cached, source)
@@ -556,7 +560,8 @@ class Transcriber:
     async def _atranscribe_local(
         self, file: AudioInput, source: str | None, budget: Budget
     ) -> FileTranscript:
-        job = await asyncio.to_thread(self._prepare, file) if self.cache else self._prepare(file)
+        prepare = functools.partial(self._prepare, file, source)
+        job = await asyncio.to_thread(prepare) if self.cache else prepare()
         gaps: list[ChunkGap] = []
         if job.cached is not None:
             result = job.cached

@@ -168,6 +168,8 @@ class OneRouterTranscriptLoader(BaseLoader):
             segments, cut at long pauses or a size limit (for retrieval). ``"speakers"``:
             one per speaker turn, with ``speaker``, ``start`` and ``end``
             (gpt-4o-transcribe-diarize). ``"srt"`` / ``"vtt"``: one holding the subtitles.
+            A recording with no speech gives no Documents, except in ``"srt"`` / ``"vtt"``
+            mode, whose one Document is the subtitle file as given, cues or none.
         task: ``"transcribe"`` (default), in the language spoken, or ``"translate"``,
             into English.
         model: Speech-to-text model (default ``whisper-1``).

@@ -221,13 +221,11 @@ def test_folder_of_mixed_formats(client: OneRouterAudioClient, audio_dir: Path, 
         "hello.wav",
         "hello.webm",
         "lecture.mp3",
-        "silence.wav",
-    ]
+    ]  # silence.wav has no speech, so no Document, and is no failure either
     by_name = dict(zip(names(docs), docs, strict=True))
     for ext in ("flac", "m4a", "mp3", "ogg", "wav", "webm"):
         check_hello(by_name[f"hello.{ext}"].page_content)
     check_lecture(by_name["lecture.mp3"].page_content)
-    assert by_name["silence.wav"].page_content == ""
     assert sorted(Path(f.source).name for f in loader.failures) == ["corrupt.mp3", "empty.wav"]
 
 
