@@ -11,7 +11,7 @@ from typing import get_args
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import MODEL_TRANSCRIPT_FORMATS
 
-__all__ = ["check_choice", "check_transcript_format"]
+__all__ = ["check_choice", "check_transcript_format", "model_gives"]
 
 
 def check_choice(name: str, value: object, choices: object) -> None:
@@ -21,6 +21,12 @@ def check_choice(name: str, value: object, choices: object) -> None:
         raise OneRouterInputError(f"`{name}` is {value!r}; use one of: {', '.join(allowed)}.")
 
 
+def model_gives(model: str, transcript_format: str) -> bool:
+    """Whether ``model`` can answer in ``transcript_format``; a model with no known limit can."""
+    allowed = MODEL_TRANSCRIPT_FORMATS.get(model)
+    return allowed is None or transcript_format in allowed
+
+
 def check_transcript_format(model: str, transcript_format: str) -> None:
     """Refuse a format the model cannot give: every call would fail, unfixable by the caller.
 
@@ -28,8 +34,8 @@ def check_transcript_format(model: str, transcript_format: str) -> None:
     models with no known limit pass (a router serves models this package never heard of).
     A ``OneRouterInputError``, which is a ``ValueError`` as pydantic validators raise.
     """
-    allowed = MODEL_TRANSCRIPT_FORMATS.get(model)
-    if allowed is not None and transcript_format not in allowed:
+    if not model_gives(model, transcript_format):
+        allowed = MODEL_TRANSCRIPT_FORMATS[model]
         raise OneRouterInputError(
             f"{model} gives only {', '.join(allowed)}; "
             f"the format {transcript_format!r} would be refused on every call."

@@ -28,7 +28,7 @@ from typing_extensions import Unpack
 
 from langchain_onerouter_audio._cache import TranscriptCache, audio_digest, cache_key
 from langchain_onerouter_audio._carry import carried_prompt, spoken_text
-from langchain_onerouter_audio._checks import check_choice, check_transcript_format
+from langchain_onerouter_audio._checks import check_choice, check_transcript_format, model_gives
 from langchain_onerouter_audio._concurrency import aordered_map, ordered_map
 from langchain_onerouter_audio._documents import (
     MODE_FORMATS,
@@ -301,8 +301,15 @@ class Transcriber:
 
     @property
     def response_format(self) -> WireFormat:
-        """The wire format that the mode needs."""
-        return MODE_FORMATS[self.mode]
+        """The wire format that the mode needs.
+
+        Single mode asks for verbose_json where the model gives it, so its Document carries
+        the language and duration; json otherwise (the gpt-4o transcribe models).
+        """
+        needed = MODE_FORMATS[self.mode]
+        if needed == "json" and model_gives(self.model, "verbose_json"):
+            return "verbose_json"
+        return needed
 
     @property
     def translation_format(self) -> TranslationFormat:

@@ -102,10 +102,23 @@ def test_single_mode_gives_one_document_with_usage(audio_dir: Path, mode: str) -
         "source": str(audio_dir / "hello.mp3"),
         "model": "whisper-1",
         "task": "transcribe",
+        "language": "english",
+        "duration": DURATION,
         "usage": {"type": "duration", "seconds": 4.0},
     }
-    assert api.uploads[0].fields["response_format"] == "json"
+    # verbose_json where the model gives it, so the Document knows its language and length
+    assert api.uploads[0].fields["response_format"] == "verbose_json"
     assert type(doc.metadata["usage"]) is dict
+
+
+def test_single_mode_asks_json_of_a_model_that_gives_only_json(audio_dir: Path, mode: str) -> None:
+    api = FakeApi([transcript_of_upload])
+    loader = make_loader(api, audio_dir / "hello.mp3", model="gpt-4o-transcribe")
+    [doc] = load(loader, mode)
+
+    assert doc.page_content == "first words of hello last words of hello"
+    assert api.uploads[0].fields["response_format"] == "json"
+    assert "duration" not in doc.metadata
 
 
 def test_segments_mode_gives_a_document_per_segment(audio_dir: Path, mode: str) -> None:
@@ -151,7 +164,12 @@ def test_translate_task_uses_the_translation_endpoint(audio_dir: Path, mode: str
 def test_requested_language_and_options_are_sent_and_reported(audio_dir: Path) -> None:
     api = FakeApi([transcript_of_upload])
     loader = make_loader(
-        api, audio_dir / "hello.mp3", language="en", prompt="Wolfgang", temperature=0.2
+        api,
+        audio_dir / "hello.mp3",
+        model="gpt-4o-transcribe",  # json: the transcript names no language of its own
+        language="en",
+        prompt="Wolfgang",
+        temperature=0.2,
     )
     [doc] = loader.load()
 
