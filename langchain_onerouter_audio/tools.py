@@ -6,15 +6,14 @@ unsupported file, text too long) come back to it as a ``ToolException`` message;
 it cannot fix (a bad key, an exhausted retry budget) raise.
 
 The classes live in private modules by job (``_tool_base``, ``_speech_tool``,
-``_speech_to_text_tools``); this module is their public address.
+``_speech_to_text_inputs``, ``_speech_to_text_tools``); this module is their public address.
 """
 
 from langchain_onerouter_audio._checks import check_transcript_format
+from langchain_onerouter_audio._speech_to_text_inputs import SpeechToTextInput, TranscriptionInput
 from langchain_onerouter_audio._speech_to_text_tools import (
     OneRouterTranscriptionTool,
     OneRouterTranslationTool,
-    SpeechToTextInput,
-    TranscriptionInput,
 )
 from langchain_onerouter_audio._speech_tool import (
     OneRouterTextToSpeechTool,
