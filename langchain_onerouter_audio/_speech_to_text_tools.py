@@ -25,7 +25,7 @@ from langchain_onerouter_audio._params import (
     transcription_fields,
 )
 from langchain_onerouter_audio._passages import speaker_lines
-from langchain_onerouter_audio._remote import UrlPolicy, shown_url
+from langchain_onerouter_audio._remote import UrlPolicy
 from langchain_onerouter_audio._responses import TranscriptResult
 from langchain_onerouter_audio._sources import Remote, Unwrapped, alocal_audio, local_audio, unwrap
 from langchain_onerouter_audio._speech_to_text_inputs import (
@@ -38,6 +38,7 @@ from langchain_onerouter_audio._tool_base import (
     absolute_folder,
     model_fixable_errors,
 )
+from langchain_onerouter_audio._url_access import downloaded_upload, url_policy, urls_allowed
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import (
     ChunkingStrategy,
@@ -113,16 +114,14 @@ class _SpeechToTextTool(AudioToolBase):
     def _permitted(self, file: ToolAudio) -> Unwrapped:
         """The audio ``file`` stands for, refused when it is a URL this tool may not fetch."""
         item = unwrap(file)
-        if isinstance(item, Remote) and not (self.allow_urls or self.allowed_url_hosts):
+        if isinstance(item, Remote) and not urls_allowed(self.allow_urls, self.allowed_url_hosts):
             raise OneRouterInputError(
                 "This tool reads files from its folder only, not URLs; give a file path."
             )
         return item
 
     def _url_policy(self) -> UrlPolicy:
-        hosts = self.allowed_url_hosts
-        allowed = frozenset(host.lower() for host in hosts) if hosts else None
-        return self.client.download_policy(allowed_hosts=allowed)
+        return url_policy(self.client, self.allowed_url_hosts)
 
     def _checked(self, audio: AudioInput | UploadFile, item: Unwrapped) -> UploadFile:
         """Local audio as an upload: a path only inside ``root_dir``, a download as its URL."""
@@ -130,7 +129,7 @@ class _SpeechToTextTool(AudioToolBase):
         if isinstance(audio, UploadFile):
             return audio
         if isinstance(item, Remote):  # ``audio`` is the downloaded file
-            return UploadFile.from_input(audio, max_bytes=limit, shown_as=shown_url(item.url))
+            return downloaded_upload(audio, item.url, limit)
         if isinstance(audio, (str, os.PathLike)):  # from the model, a block or a blob
             return self._file(os.fspath(audio))
         return UploadFile.from_input(audio, max_bytes=limit)

@@ -37,11 +37,12 @@ from langchain_onerouter_audio._agent_text import message_text
 from langchain_onerouter_audio._audio_blocks import (
     audio_block,
     audio_block_key,
+    audio_block_location,
     audio_block_upload,
     is_audio_block,
 )
 from langchain_onerouter_audio._concurrency import aordered_map, ordered_map
-from langchain_onerouter_audio._files import atomic_output
+from langchain_onerouter_audio._files import UploadFile, atomic_output
 from langchain_onerouter_audio._params import (
     DEFAULT_TRANSCRIPTION_MODEL,
     TranscriptionOptions,
@@ -54,6 +55,8 @@ from langchain_onerouter_audio._settings import (
     client_from_settings,
     refuse_client_with_settings,
 )
+from langchain_onerouter_audio._sources import Remote, alocal_audio, local_audio
+from langchain_onerouter_audio._url_access import downloaded_upload, url_policy, urls_allowed
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.synthesizer import OneRouterSpeechSynthesizer
 from langchain_onerouter_audio.tools import (
@@ -94,7 +97,10 @@ class OneRouterVoiceMiddleware(AgentMiddleware[VoiceState, Any, Any]):
     ``input_audio``) in user messages are transcribed (``task="translate"``: into English),
     several at once, each once per thread. An audio block that cannot be read (not audio,
     too large, a URL or file id, refused by the API) becomes a short note the model sees; a
-    bad key or exhausted retries raise. URLs are never fetched.
+    bad key or exhausted retries raise. A block pointing at a URL is fetched only with
+    ``allow_urls=True`` or ``allowed_url_hosts`` (the client's download rules apply: private
+    addresses refused unless it allows them, a size cap, the temporary file removed); a
+    local path in a block is never read.
 
     With ``speak_answer=True`` the final answer (an ``AIMessage`` without tool calls) is
     spoken by ``synthesizer`` (default: one on this client) and attached to that message:
@@ -123,6 +129,12 @@ class OneRouterVoiceMiddleware(AgentMiddleware[VoiceState, Any, Any]):
             Hint text (names, jargon).
         max_concurrency: int
             How many notes of one message are transcribed at once (default 4).
+        allow_urls: bool
+            Fetch audio blocks that point at a public http(s) URL (default False: such a
+            block becomes a note, since a message carries what a user wrote).
+        allowed_url_hosts: list[str] | None
+            Fetch URL blocks only from these hosts (every redirect too); giving it allows
+            URLs from them without ``allow_urls``.
 
     Key init args — speaking params:
         speak_answer: bool
@@ -174,6 +186,8 @@ class OneRouterVoiceMiddleware(AgentMiddleware[VoiceState, Any, Any]):
         answer_audio: Literal["content_block", "path"] = "content_block",
         output_dir: str | os.PathLike[str] = DEFAULT_OUTPUT_DIR,
         max_concurrency: int = 4,
+        allow_urls: bool = False,
+        allowed_url_hosts: list[str] | None = None,
         **settings: Unpack[ClientSettings],
     ) -> None:
         super().__init__()
@@ -193,6 +207,8 @@ class OneRouterVoiceMiddleware(AgentMiddleware[VoiceState, Any, Any]):
         self.answer_audio = answer_audio
         self.output_dir = absolute_folder(Path(output_dir))
         self.max_concurrency = max_concurrency
+        self.allow_urls = allow_urls
+        self.allowed_url_hosts = allowed_url_hosts
 
     # -- hearing: transcribe new audio blocks before the model runs
 
@@ -214,24 +230,47 @@ class OneRouterVoiceMiddleware(AgentMiddleware[VoiceState, Any, Any]):
         text = (result if isinstance(result, str) else result.text).strip()
         return text or _NO_SPEECH
 
+    def _url_of(self, block: Mapping[str, Any]) -> str | None:
+        """The URL to fetch a block's audio from, when it points at one this may fetch."""
+        if not urls_allowed(self.allow_urls, self.allowed_url_hosts):
+            return None
+        location = audio_block_location(block)
+        return location.where if location is not None and location.kind == "url" else None
+
+    def _send(self, upload: UploadFile) -> str:
+        if self.task == "translate":
+            return self._transcript(self.client.translate(upload, **self.translation))
+        return self._transcript(self.client.transcribe(upload, **self.transcription))
+
+    async def _asend(self, upload: UploadFile) -> str:
+        client = self.client
+        if self.task == "translate":
+            return self._transcript(await client.atranslate(upload, **self.translation))
+        return self._transcript(await client.atranscribe(upload, **self.transcription))
+
     def _hear(self, block: Mapping[str, Any]) -> str:
+        limit = self.client.max_upload_bytes
         try:
             with model_fixable_errors():
-                upload = audio_block_upload(block, max_bytes=self.client.max_upload_bytes)
-                if self.task == "translate":
-                    return self._transcript(self.client.translate(upload, **self.translation))
-                return self._transcript(self.client.transcribe(upload, **self.transcription))
+                url = self._url_of(block)
+                if url is None:
+                    return self._send(audio_block_upload(block, max_bytes=limit))
+                policy = url_policy(self.client, self.allowed_url_hosts)
+                with local_audio(Remote(url), policy) as audio:
+                    return self._send(downloaded_upload(audio, url, limit))
         except ToolException as problem:
             return _unheard_note(problem)
 
     async def _ahear(self, block: Mapping[str, Any]) -> str:
+        limit = self.client.max_upload_bytes
         try:
             with model_fixable_errors():
-                upload = audio_block_upload(block, max_bytes=self.client.max_upload_bytes)
-                client = self.client
-                if self.task == "translate":
-                    return self._transcript(await client.atranslate(upload, **self.translation))
-                return self._transcript(await client.atranscribe(upload, **self.transcription))
+                url = self._url_of(block)
+                if url is None:
+                    return await self._asend(audio_block_upload(block, max_bytes=limit))
+                policy = url_policy(self.client, self.allowed_url_hosts)
+                async with alocal_audio(Remote(url), policy) as audio:
+                    return await self._asend(downloaded_upload(audio, url, limit))
         except ToolException as problem:
             return _unheard_note(problem)
 
