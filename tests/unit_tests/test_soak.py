@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -115,15 +114,7 @@ def _check_success(i: int, result: Any) -> None:
         assert result == TRANSCRIPT["text"]
 
 
-@pytest.fixture
-def private_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "system-tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
-
-
-async def test_soak_2000_mixed_calls(tmp_path: Path, private_tempdir: Path) -> None:
+async def test_soak_2000_mixed_calls(tmp_path: Path, temp_root: Path) -> None:
     work = tmp_path / "work"
     (work / "out").mkdir(parents=True)
     (work / "clip.mp3").write_bytes(AUDIO)
@@ -180,7 +171,7 @@ async def test_soak_2000_mixed_calls(tmp_path: Path, private_tempdir: Path) -> N
     wanted = sum(1 for i, o in enumerate(outcomes) if o == "ok" and i % 7 in (1, 5))
     assert len(written) == wanted
     assert all(path.suffix == ".mp3" for path in written)
-    assert _files(private_tempdir) == []
+    assert _files(temp_root) == []
     assert await asyncio.to_thread(open_fds) == fds_before
     print(  # shown with -s: the figures behind the assertions
         f"\nsoak: {CALLS} calls, {attempts} requests, {sum(handler.faults.values())} faults, "
