@@ -15,6 +15,7 @@ from typing import Any
 from typing_extensions import Unpack
 
 from langchain_onerouter_audio._base_client import BaseClient, raw_body
+from langchain_onerouter_audio._files import PendingOutput
 from langchain_onerouter_audio._params import SpeechOptions, speech_payload
 from langchain_onerouter_audio._speech_sinks import SpeechOutput, output_file
 from langchain_onerouter_audio.errors import OneRouterInputError
@@ -134,9 +135,15 @@ class SpeechMethods(BaseClient):
         """
         payload = speech_payload(text, **options)
         with output_file(path, overwrite) as file:  # before the paid request
-            speech = SpeechOutput(file, payload.get("stream_format") == "sse", on_usage)
-            self._send(self._json_request("/audio/speech", payload), raw_body, speech)
+            self._speech_into(file, payload, on_usage)
         return file.target
+
+    def _speech_into(
+        self, file: PendingOutput, payload: dict[str, Any], on_usage: UsageCallback | None = None
+    ) -> None:
+        """Stream the audio for a checked ``payload`` into ``file``, made before the request."""
+        speech = SpeechOutput(file, payload.get("stream_format") == "sse", on_usage)
+        self._send(self._json_request("/audio/speech", payload), raw_body, speech)
 
     async def aspeech_to_file(
         self,

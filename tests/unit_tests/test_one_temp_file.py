@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from langchain_onerouter_audio.cli import main
 from langchain_onerouter_audio.errors import OneRouterConnectionError
+from langchain_onerouter_audio.models import MAX_SPEECH_INPUT_CHARS
 from tests._calls import call
 from tests.unit_tests.fake_api import AUDIO, TEXT, FakeApi, Waits, answer, broken_body
 
@@ -80,3 +82,17 @@ def test_the_last_failure_removes_the_one_temporary_file(
     assert len(api.requests) == 2
     assert len(creations.made) == 1
     assert _names(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["hi", "word. " * (MAX_SPEECH_INPUT_CHARS // 5)], ids=["short", "long"]
+)
+def test_the_cli_speaks_into_one_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    api = FakeApi([answer] * 3)
+    monkeypatch.setattr("langchain_onerouter_audio.cli._client", lambda args: api.client())
+    creations = Creations(monkeypatch, tmp_path, api)
+    assert main(["speak", text, "-o", str(tmp_path / "speech.mp3"), "--format", "mp3"]) == 0
+    assert [sent_before for _, sent_before in creations.made] == [0]
+    assert _names(tmp_path) == ["speech.mp3"]
