@@ -24,11 +24,13 @@ from langchain_onerouter_audio.models import MAX_UPLOAD_BYTES, UPLOAD_FORMATS, U
 
 __all__ = [
     "AudioInput",
+    "PendingOutput",
     "UploadFile",
     "atomic_output",
     "check_audio_bytes",
     "check_audio_file",
     "check_target",
+    "checked_output",
     "named_bytes",
     "resolve_inside",
     "sniff_audio_format",
@@ -198,6 +200,23 @@ def check_target(target: Path, *, overwrite: bool) -> None:
     is not writable, proven by creating (and removing) a temporary file in it, since
     ``os.access`` says yes to everything for root.
     """
+    _prove_writable(target, _checked_folder(target, overwrite=overwrite))
+
+
+@contextlib.contextmanager
+def checked_output(target: Path, *, overwrite: bool) -> Iterator[PendingOutput]:
+    """:func:`check_target`, proven by creating the temporary file the result will fill.
+
+    One file, created before the paid request, is written (again on each retry) and renamed
+    into place on success, or removed on any error. Missing folders are created first.
+    """
+    _checked_folder(target, overwrite=overwrite)
+    with _pending_output(target, overwrite=overwrite) as pending:
+        yield pending
+
+
+def _checked_folder(target: Path, *, overwrite: bool) -> Path:
+    """The checks of :func:`check_target` short of creating a file; the folder to create it in."""
     if len(os.fsencode(target.name)) + _TEMP_EXTRA > _NAME_MAX:
         raise OneRouterInputError(
             f"The file name {target.name!r} is too long; use a name of at most "
@@ -207,7 +226,7 @@ def check_target(target: Path, *, overwrite: bool) -> None:
         _refuse_existing(target, overwrite=overwrite)
     except OSError as error:  # NotADirectoryError: some folder in the path is a file
         raise unwritable_target(target, error) from None
-    _prove_writable(target, _check_folder(target))
+    return _check_folder(target)
 
 
 def _prove_writable(target: Path, folder: Path) -> None:
@@ -303,6 +322,54 @@ def _temp_beside(target: Path) -> tuple[int, str]:
     raise FileExistsError(f"No free temporary name beside {str(target)!r}.")
 
 
+class PendingOutput:
+    """A temporary file beside ``target``: filled, maybe refilled, then renamed into place."""
+
+    def __init__(self, target: Path, *, overwrite: bool) -> None:
+        self.target = target
+        self.overwrite = overwrite
+        try:
+            try:
+                fd, self._temp_name = _temp_beside(target)
+            except FileNotFoundError:  # the folder is missing: create it only then
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, self._temp_name = _temp_beside(target)
+        except OSError as error:  # named by the target, never by the hidden temporary file
+            raise unwritable_target(target, error) from None
+        self.handle: BinaryIO = os.fdopen(fd, "wb")
+
+    def restart(self) -> BinaryIO:
+        """The file, emptied for an attempt: a retry rewrites it from the start."""
+        self.handle.seek(0)
+        self.handle.truncate()
+        return self.handle
+
+    def commit(self) -> None:
+        """Rename the whole (closed) file to ``target``."""
+        if self.overwrite:
+            os.replace(self._temp_name, self.target)
+        else:
+            _rename_no_clobber(self._temp_name, self.target)
+
+    def discard(self) -> None:
+        """Close and remove the temporary file; ``target`` stays as it was."""
+        self.handle.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._temp_name)
+
+
+@contextlib.contextmanager
+def _pending_output(target: Path, *, overwrite: bool) -> Iterator[PendingOutput]:
+    pending = PendingOutput(target, overwrite=overwrite)
+    try:
+        with pending.handle:  # closed, so flushed, before the rename
+            yield pending
+        pending.commit()
+    except BaseException:
+        pending.discard()
+        raise
+
+
 @contextlib.contextmanager
 def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO]:
     """Write to a temporary file beside ``target`` and rename it into place on success.
@@ -314,25 +381,8 @@ def atomic_output(target: Path, *, overwrite: bool = False) -> Iterator[BinaryIO
     """
     with contextlib.suppress(NotADirectoryError):  # creating the file says so, as OSError
         _refuse_existing(target, overwrite=overwrite)
-    try:
-        try:
-            fd, temp_name = _temp_beside(target)
-        except FileNotFoundError:  # the folder is missing: create it only then
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp_name = _temp_beside(target)
-    except OSError as error:  # named by the target, never by the hidden temporary file
-        raise unwritable_target(target, error) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-        if overwrite:
-            os.replace(temp_name, target)
-        else:
-            _rename_no_clobber(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
+    with _pending_output(target, overwrite=overwrite) as pending:
+        yield pending.handle
 
 
 AudioInput = Union[str, "os.PathLike[str]", bytes, tuple[str, bytes], BinaryIO]

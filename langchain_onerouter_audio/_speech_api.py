@@ -15,8 +15,9 @@ from typing import Any
 from typing_extensions import Unpack
 
 from langchain_onerouter_audio._base_client import BaseClient, raw_body
+from langchain_onerouter_audio._files import PendingOutput
 from langchain_onerouter_audio._params import SpeechOptions, speech_payload
-from langchain_onerouter_audio._speech_sinks import SpeechOutput, checked_target
+from langchain_onerouter_audio._speech_sinks import SpeechOutput, output_file
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import SpeechUsage
 
@@ -133,11 +134,16 @@ class SpeechMethods(BaseClient):
 
         """
         payload = speech_payload(text, **options)
-        target = checked_target(path, overwrite)
-        sse = payload.get("stream_format") == "sse"
-        speech = SpeechOutput(target, overwrite, sse, on_usage)
+        with output_file(path, overwrite) as file:  # before the paid request
+            self._speech_into(file, payload, on_usage)
+        return file.target
+
+    def _speech_into(
+        self, file: PendingOutput, payload: dict[str, Any], on_usage: UsageCallback | None = None
+    ) -> None:
+        """Stream the audio for a checked ``payload`` into ``file``, made before the request."""
+        speech = SpeechOutput(file, payload.get("stream_format") == "sse", on_usage)
         self._send(self._json_request("/audio/speech", payload), raw_body, speech)
-        return target
 
     async def aspeech_to_file(
         self,
@@ -150,11 +156,10 @@ class SpeechMethods(BaseClient):
     ) -> Path:
         """Async version of :meth:`speech_to_file`; same arguments, result and errors."""
         payload = speech_payload(text, **options)
-        target = checked_target(path, overwrite)
-        sse = payload.get("stream_format") == "sse"
-        speech = SpeechOutput(target, overwrite, sse, on_usage)
-        await self._asend(self._json_request("/audio/speech", payload), raw_body, speech)
-        return target
+        with output_file(path, overwrite) as file:
+            speech = SpeechOutput(file, payload.get("stream_format") == "sse", on_usage)
+            await self._asend(self._json_request("/audio/speech", payload), raw_body, speech)
+        return file.target
 
 
 def _audio_stream_payload(text: str, options: SpeechOptions) -> dict[str, Any]:

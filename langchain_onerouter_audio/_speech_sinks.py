@@ -16,7 +16,7 @@ from typing import BinaryIO
 import httpx
 from pydantic import SecretStr
 
-from langchain_onerouter_audio._files import atomic_output, check_target, unwritable_target
+from langchain_onerouter_audio._files import PendingOutput, checked_output
 from langchain_onerouter_audio._sse import SseAudioWriter
 from langchain_onerouter_audio.errors import OneRouterResponseError
 from langchain_onerouter_audio.models import SpeechUsage
@@ -24,9 +24,9 @@ from langchain_onerouter_audio.models import SpeechUsage
 __all__ = [
     "Sink",
     "SpeechOutput",
-    "checked_target",
     "collected",
     "no_audio_error",
+    "output_file",
     "sink",
     "wrong_type",
 ]
@@ -36,44 +36,34 @@ Sink = BinaryIO | SseAudioWriter
 
 @dataclass(frozen=True)
 class SpeechOutput:
-    """Where synthesised audio goes: memory (no target) or a file written atomically."""
+    """Where synthesised audio goes: memory (no file) or a temporary file renamed when whole."""
 
-    target: Path | None = None
-    overwrite: bool = False
+    file: PendingOutput | None = None
     sse: bool = False
     on_usage: Callable[[SpeechUsage], None] | None = None
     """Called with the usage an event stream reports at its end."""
 
 
-def checked_target(path: str | os.PathLike[str], overwrite: bool) -> Path:
-    """The output path, ``~`` expanded as for uploads, checked before the paid request."""
-    target = Path(path).expanduser()
-    check_target(target, overwrite=overwrite)
-    return target
+@contextlib.contextmanager
+def output_file(path: str | os.PathLike[str], overwrite: bool) -> Iterator[PendingOutput]:
+    """The output file, ``~`` expanded as for uploads, created before the paid request."""
+    with checked_output(Path(path).expanduser(), overwrite=overwrite) as file:
+        yield file
 
 
 @contextlib.contextmanager
 def sink(speech: SpeechOutput | None, secret: SecretStr) -> Iterator[Sink]:
-    """Collect a response body; audio must not be empty, and a file appears only when whole.
+    """Collect a response body for one attempt; audio must not be empty.
 
     ``secret`` is masked in an error event of a speech event stream.
     """
-    if speech is None or speech.target is None:
-        buffer = io.BytesIO()
-        out: Sink = _events(buffer, speech, secret) if speech and speech.sse else buffer
-        yield out
-        out.flush()  # the body ended: an event stream may hold a last, unterminated event
-        _require_audio(speech, buffer)
-        return
-    with contextlib.ExitStack() as stack:
-        try:  # checked before the request, but the folder can change, or refuse the file
-            handle = stack.enter_context(atomic_output(speech.target, overwrite=speech.overwrite))
-        except OSError as error:  # a failed write, though, stays an OSError (disk full)
-            raise unwritable_target(speech.target, error) from None
-        out = _events(handle, speech, secret) if speech.sse else handle
-        yield out
-        out.flush()
-        _require_audio(speech, handle)
+    file = speech.file if speech else None
+    # A file is emptied for each attempt, and renamed into place (or removed) by its owner.
+    written = io.BytesIO() if file is None else file.restart()
+    out: Sink = _events(written, speech, secret) if speech and speech.sse else written
+    yield out
+    out.flush()  # the body ended: an event stream may hold a last, unterminated event
+    _require_audio(speech, written)
 
 
 def _events(out: BinaryIO, speech: SpeechOutput, secret: SecretStr) -> SseAudioWriter:

@@ -37,6 +37,8 @@ from langchain_onerouter_audio._files import (
     check_target,
     sniff_audio_format,
 )
+from langchain_onerouter_audio._params import speech_payload
+from langchain_onerouter_audio._speech_sinks import output_file
 from langchain_onerouter_audio.client import OneRouterAudioClient
 from langchain_onerouter_audio.errors import (
     OneRouterAuthenticationError,
@@ -102,15 +104,19 @@ def _check_target(output: str, overwrite: bool) -> None:
     A file is replaced only with --overwrite; the folder is proven writable by creating a
     file in it.
     """
-    if output == "-":
-        return
+    if output != "-":
+        _refuse_output(output, overwrite)
+        check_target(Path(output).expanduser(), overwrite=True)
+
+
+def _refuse_output(output: str, overwrite: bool) -> None:
+    """Refuse, in the command line's words, a target that is not a file or is kept."""
     target = Path(output).expanduser()
     with contextlib.suppress(OSError):
         if not stat.S_ISREG(os.lstat(target).st_mode) and not target.is_dir():
             raise CliError(f"{output} is not a regular file; to write to standard output use -o -")
     if not overwrite and os.path.lexists(target):
         raise CliError(f"{output} already exists; add --overwrite to replace it")
-    check_target(target, overwrite=True)
 
 
 @contextlib.contextmanager
@@ -191,9 +197,6 @@ def _stdin_text() -> str:
 def _speak(args: argparse.Namespace) -> int:
     text = _stdin_text() if args.text == "-" else args.text
     audio_format = _speech_format(args)
-    _check_target(args.output, args.overwrite)
-    if args.output == "-" and sys.stdout.isatty():
-        raise CliError("refusing to write audio to a terminal; pipe it or give -o FILE")
     options: dict[str, Any] = {
         "model": args.model,
         "voice": args.voice,
@@ -201,18 +204,22 @@ def _speak(args: argparse.Namespace) -> int:
         "instructions": args.instructions,
         "speed": args.speed,
     }
-    with _client(args) as client:
-        if args.output == "-":
+    if args.output == "-":
+        if sys.stdout.isatty():
+            raise CliError("refusing to write audio to a terminal; pipe it or give -o FILE")
+        with _client(args) as client:
             sys.stdout.buffer.write(_speak_to_memory(client, text, options))
             sys.stdout.buffer.flush()
-            return OK
+        return OK
+    _refuse_output(args.output, args.overwrite)
+    # The temporary file that proves the folder writable, made before any request is paid
+    # for, is the one the audio goes to.
+    with output_file(args.output, args.overwrite) as file, _client(args) as client:
         if len(text) > MAX_SPEECH_INPUT_CHARS:
-            # The file exists (as a temporary one) before the first request is paid for.
-            with atomic_output(Path(args.output), overwrite=args.overwrite) as handle:
-                handle.write(_speak_to_memory(client, text, options))
+            file.handle.write(_speak_to_memory(client, text, options))
         else:
-            client.speech_to_file(args.output, text, overwrite=args.overwrite, **options)
-    size = Path(args.output).stat().st_size
+            client._speech_into(file, speech_payload(text, **options))
+    size = file.target.stat().st_size
     sys.stdout.write(f"{args.output} ({size:,} bytes, {audio_format})\n")
     return OK
 
