@@ -328,6 +328,8 @@ class PendingOutput:
     def __init__(self, target: Path, *, overwrite: bool) -> None:
         self.target = target
         self.overwrite = overwrite
+        # Folders made for the file, deepest first: a call that fails leaves none behind.
+        self._made = [folder for folder in target.parents if not os.path.lexists(folder)]
         try:
             try:
                 fd, self._temp_name = _temp_beside(target)
@@ -335,6 +337,7 @@ class PendingOutput:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fd, self._temp_name = _temp_beside(target)
         except OSError as error:  # named by the target, never by the hidden temporary file
+            self._remove_made_folders()
             raise unwritable_target(target, error) from None
         self.handle: BinaryIO = os.fdopen(fd, "wb")
 
@@ -352,10 +355,19 @@ class PendingOutput:
             _rename_no_clobber(self._temp_name, self.target)
 
     def discard(self) -> None:
-        """Close and remove the temporary file; ``target`` stays as it was."""
+        """Close and remove the temporary file (and folders made for it); ``target`` stays."""
         self.handle.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self._temp_name)
+        self._remove_made_folders()
+
+    def _remove_made_folders(self) -> None:
+        """Remove the folders made for the file, each only while it is still empty."""
+        for folder in self._made:
+            try:
+                os.rmdir(folder)
+            except OSError:  # something else was put there meanwhile: keep it, and above
+                return
 
 
 @contextlib.contextmanager

@@ -84,6 +84,17 @@ def test_the_last_failure_removes_the_one_temporary_file(
     assert _names(tmp_path) == []
 
 
+def test_a_failure_leaves_no_folder_it_made(mode: str, tmp_path: Path) -> None:
+    api = FakeApi([broken_body(AUDIO[:500])])
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "other.txt").write_text("not ours")
+    target = tmp_path / "kept" / "new" / "deeper" / "a.mp3"
+    with pytest.raises(OneRouterConnectionError):
+        call(api.client(), "speech_to_file", mode, target, TEXT)
+    assert _names(tmp_path) == ["kept"]
+    assert _names(tmp_path / "kept") == ["other.txt"]  # only the folders made for the file go
+
+
 @pytest.mark.parametrize(
     "text", ["hi", "word. " * (MAX_SPEECH_INPUT_CHARS // 5)], ids=["short", "long"]
 )
