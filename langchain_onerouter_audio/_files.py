@@ -29,7 +29,6 @@ __all__ = [
     "atomic_output",
     "check_audio_bytes",
     "check_audio_file",
-    "check_target",
     "checked_output",
     "named_bytes",
     "resolve_inside",
@@ -191,21 +190,15 @@ _TEMP_EXTRA = 15
 _NAME_MAX = 255
 
 
-def check_target(target: Path, *, overwrite: bool) -> None:
+@contextlib.contextmanager
+def checked_output(target: Path, *, overwrite: bool) -> Iterator[PendingOutput]:
     """Refuse an output path that cannot be written, before a paid request is sent.
 
     Refused: a folder; a file that exists unless ``overwrite``; anything at the path that is
     not a regular file (a link, a FIFO, a device, a socket), even with ``overwrite``; a name
     too long for the temporary file beside it; a folder path through a file; a folder that
-    is not writable, proven by creating (and removing) a temporary file in it, since
+    is not writable, proven by creating the temporary file the result will fill, since
     ``os.access`` says yes to everything for root.
-    """
-    _prove_writable(target, _checked_folder(target, overwrite=overwrite))
-
-
-@contextlib.contextmanager
-def checked_output(target: Path, *, overwrite: bool) -> Iterator[PendingOutput]:
-    """:func:`check_target`, proven by creating the temporary file the result will fill.
 
     One file, created before the paid request, is written (again on each retry) and renamed
     into place on success, or removed on any error. Missing folders are created first.
@@ -215,8 +208,8 @@ def checked_output(target: Path, *, overwrite: bool) -> Iterator[PendingOutput]:
         yield pending
 
 
-def _checked_folder(target: Path, *, overwrite: bool) -> Path:
-    """The checks of :func:`check_target` short of creating a file; the folder to create it in."""
+def _checked_folder(target: Path, *, overwrite: bool) -> None:
+    """The checks of :func:`checked_output` short of creating its file."""
     if len(os.fsencode(target.name)) + _TEMP_EXTRA > _NAME_MAX:
         raise OneRouterInputError(
             f"The file name {target.name!r} is too long; use a name of at most "
@@ -226,17 +219,7 @@ def _checked_folder(target: Path, *, overwrite: bool) -> Path:
         _refuse_existing(target, overwrite=overwrite)
     except OSError as error:  # NotADirectoryError: some folder in the path is a file
         raise unwritable_target(target, error) from None
-    return _check_folder(target)
-
-
-def _prove_writable(target: Path, folder: Path) -> None:
-    """Create and remove a temporary file where ``target``'s would go (its nearest folder)."""
-    try:
-        fd, name = _temp_beside(folder / target.name)
-        os.close(fd)
-        os.unlink(name)
-    except OSError as error:
-        raise unwritable_target(target, error) from None
+    _check_folder(target)
 
 
 def _refuse_existing(target: Path, *, overwrite: bool) -> None:
@@ -262,8 +245,8 @@ def _refuse_existing(target: Path, *, overwrite: bool) -> None:
         )
 
 
-def _check_folder(target: Path) -> Path:
-    """The nearest existing folder that would hold ``target``; refused when unusable."""
+def _check_folder(target: Path) -> None:
+    """Refuse when the nearest existing folder that would hold ``target`` is unusable."""
     folder = next((p for p in target.parents if os.path.lexists(p)), Path("."))
     if not folder.is_dir():
         raise OneRouterInputError(
@@ -274,7 +257,6 @@ def _check_folder(target: Path) -> Path:
             f"{str(target)!r} cannot be written: the folder {str(folder)!r} is not writable. "
             "Choose another folder."
         )
-    return folder
 
 
 def unwritable_target(target: Path, error: OSError) -> OneRouterInputError:

@@ -33,8 +33,7 @@ from langchain_onerouter_audio._cli_parser import (
 from langchain_onerouter_audio._error_factories import redact
 from langchain_onerouter_audio._files import (
     AudioInput,
-    atomic_output,
-    check_target,
+    checked_output,
     sniff_audio_format,
 )
 from langchain_onerouter_audio._params import speech_payload
@@ -98,17 +97,6 @@ def _client(args: argparse.Namespace) -> OneRouterAudioClient:
         raise CliError(str(error), AUTH) from error
 
 
-def _check_target(output: str, overwrite: bool) -> None:
-    """Refuse an output that cannot be written before any request is paid for.
-
-    A file is replaced only with --overwrite; the folder is proven writable by creating a
-    file in it.
-    """
-    if output != "-":
-        _refuse_output(output, overwrite)
-        check_target(Path(output).expanduser(), overwrite=True)
-
-
 def _refuse_output(output: str, overwrite: bool) -> None:
     """Refuse, in the command line's words, a target that is not a file or is kept."""
     target = Path(output).expanduser()
@@ -123,7 +111,9 @@ def _refuse_output(output: str, overwrite: bool) -> None:
 def _text_output(output: str | None, overwrite: bool) -> Iterator[Callable[[str], None]]:
     """Where text results go: stdout as they come, or a file written atomically.
 
-    A failed command leaves no partial file; on success the file's name is printed.
+    The file's temporary file is created on entry, so entering before the request proves the
+    output writable before anything is paid for. A failed command leaves no partial file;
+    on success the file's name is printed.
     """
     if output is None or output == "-":
 
@@ -133,12 +123,13 @@ def _text_output(output: str | None, overwrite: bool) -> Iterator[Callable[[str]
 
         yield show
         return
+    _refuse_output(output, overwrite)
     written = 0
-    with atomic_output(Path(output), overwrite=overwrite) as handle:
+    with checked_output(Path(output).expanduser(), overwrite=overwrite) as pending:
 
         def save(text: str) -> None:
             nonlocal written
-            written += handle.write(text.encode("utf-8"))
+            written += pending.handle.write(text.encode("utf-8"))
 
         yield save
     sys.stdout.write(f"{output} ({written:,} bytes)\n")
@@ -264,8 +255,6 @@ def _audio_input(file: str) -> AudioInput:
 
 
 def _speech_to_text(args: argparse.Namespace) -> int:
-    if args.output is not None:
-        _check_target(args.output, args.overwrite)
     options: dict[str, Any] = {
         "model": args.model,
         "prompt": args.prompt,
@@ -273,7 +262,7 @@ def _speech_to_text(args: argparse.Namespace) -> int:
     }
     audio = _audio_input(args.file)
     # The output (its temporary file) exists before the request is paid for.
-    with _client(args) as client, _text_output(args.output, args.overwrite) as emit:
+    with _text_output(args.output, args.overwrite) as emit, _client(args) as client:
         if args.command == "transcribe":
             options["language"] = args.language
             result = client.transcribe(audio, response_format=args.format, **options)
@@ -316,13 +305,12 @@ def _load(args: argparse.Namespace) -> int:
     missing = [path for path in args.paths if not Path(path).expanduser().exists()]
     if missing:
         raise CliError(f"no such file or folder: {missing[0]}")
-    if args.output is not None:
-        _check_target(args.output, args.overwrite)
     options: dict[str, Any] = {"mode": args.mode, "task": args.task, "model": args.model}
     for name in ("language", "prompt", "cache_dir"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
-    with _client(args) as client:
+    # The output (its temporary file) exists before any request is paid for.
+    with _text_output(args.output, args.overwrite) as emit, _client(args) as client:
         loader = OneRouterTranscriptLoader(
             args.paths,
             glob=args.glob,
@@ -333,9 +321,8 @@ def _load(args: argparse.Namespace) -> int:
             **options,
         )
         render = _document_line if args.jsonl else _document_text
-        with _text_output(args.output, args.overwrite) as emit:
-            for index, document in enumerate(loader.lazy_load()):
-                emit(render(document) if args.jsonl or not index else "\n" + render(document))
+        for index, document in enumerate(loader.lazy_load()):
+            emit(render(document) if args.jsonl or not index else "\n" + render(document))
     # The worst failure decides: a script must not read "bad input" when the API also failed.
     return max((_exit_code(failure.error) for failure in loader.failures), default=OK)
 

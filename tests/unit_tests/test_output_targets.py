@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from langchain_onerouter_audio._files import atomic_output, check_target
+from langchain_onerouter_audio._files import atomic_output, checked_output
 from langchain_onerouter_audio.cli import main
 from langchain_onerouter_audio.errors import OneRouterInputError
 from langchain_onerouter_audio.models import MAX_SPEECH_INPUT_CHARS
@@ -57,8 +57,8 @@ def test_atomic_output_refuses_non_regular_targets_before_its_temporary_file(
     kind: str, request: pytest.FixtureRequest
 ) -> None:
     target = Path("/dev/null") if kind == "device" else request.getfixturevalue(kind)
-    with pytest.raises(OneRouterInputError):
-        check_target(target, overwrite=True)
+    with pytest.raises(OneRouterInputError), checked_output(target, overwrite=True):
+        pass
     with pytest.raises(OneRouterInputError), atomic_output(target, overwrite=True):
         pass
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
