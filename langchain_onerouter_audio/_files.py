@@ -31,6 +31,7 @@ __all__ = [
     "check_audio_file",
     "checked_output",
     "named_bytes",
+    "nearest_existing",
     "resolve_inside",
     "sniff_audio_format",
     "unwritable_target",
@@ -245,9 +246,14 @@ def _refuse_existing(target: Path, *, overwrite: bool) -> None:
         )
 
 
+def nearest_existing(path: Path) -> Path:
+    """``path`` or its nearest ancestor that exists: where missing folders would be made."""
+    return next((p for p in (path, *path.parents) if os.path.lexists(p)), Path("."))
+
+
 def _check_folder(target: Path) -> None:
     """Refuse when the nearest existing folder that would hold ``target`` is unusable."""
-    folder = next((p for p in target.parents if os.path.lexists(p)), Path("."))
+    folder = nearest_existing(target.parent)
     if not folder.is_dir():
         raise OneRouterInputError(
             f"{str(target)!r} cannot be written: {str(folder)!r} is not a folder."

@@ -10,6 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from langchain_onerouter_audio._files import nearest_existing
 from langchain_onerouter_audio.errors import OneRouterInputError
 
 __all__ = ["check_existing_folder", "check_writable_folder"]
@@ -28,7 +29,7 @@ def check_writable_folder(folder: Path, setting: str) -> None:
     A missing folder is made when first written; its nearest existing parent must take one.
     Proven by creating and removing a file there: ``os.access`` says yes to root.
     """
-    existing = next((p for p in (folder, *folder.parents) if os.path.lexists(p)), Path("."))
+    existing = nearest_existing(folder)
     if not existing.is_dir():
         raise OneRouterInputError(
             f"`{setting}` {str(folder)!r} cannot be used: {str(existing)!r} is not a folder."
